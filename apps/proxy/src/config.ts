@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+/**
+ * The one schema of the process configuration and the only reader of `process.env`.
+ * Every default lives here; the README's configuration table mirrors it.
+ */
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+/** Parses `1048576`, `512KiB`, `64MiB`, `1GB` into bytes; undefined when malformed. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = BYTE_UNITS[(match[2] ?? '').toLowerCase()];
+  if (unit === undefined) return undefined;
+  const bytes = Math.floor(Number(match[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+function integer(name: string, defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z
+    .string()
+    .default(String(defaultValue))
+    .transform((raw, ctx) => {
+      const value = Number(raw.trim());
+      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${name} to be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+function byteSize(name: string, defaultValue: string, min: number) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw, ctx) => {
+      const value = parseByteSize(raw);
+      if (value === undefined || value < min) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${name} to be a size of at least ${min} bytes (e.g. 1048576, 512KiB, 64MiB, 1GB), got ${JSON.stringify(raw)}`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+function boolean(name: string, defaultValue: boolean) {
+  return z
+    .string()
+    .default(String(defaultValue))
+    .transform((raw, ctx) => {
+      const normalized = raw.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+      if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected ${name} to be true or false, got ${JSON.stringify(raw)}` });
+      return z.NEVER;
+    });
+}
+
+function isOneOf<T extends readonly string[]>(values: T, value: string): value is T[number] {
+  return values.includes(value);
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(name: string, values: T, defaultValue: T[number]) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw, ctx): T[number] => {
+      const normalized = raw.trim().toLowerCase();
+      if (isOneOf(values, normalized)) return normalized;
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${name} to be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    });
+}
+
+function nonEmptyHost(name: string, defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw, ctx) => {
+      const value = raw.trim();
+      if (value === '' || /[\s/]/.test(value)) {
+        ctx.addIssue({ code: 'custom', message: `expected ${name} to be a host name or IP address, got ${JSON.stringify(raw)}` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+/** `a.example.com, *.internal, 10.0.0.5` → lowercase host patterns. */
+function hostList(name: string) {
+  return z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const hosts = raw
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== '');
+      const bad = hosts.filter((h) => !/^(\*\.)?[a-z0-9.\-_:[\]]+$/.test(h));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${name} to be a comma-separated list of host names, *.suffix patterns or IP addresses, got ${JSON.stringify(bad.join(','))}`,
+        });
+        return z.NEVER;
+      }
+      return hosts;
+    });
+}
+
+function url(name: string, defaultValue: string, schemes: readonly string[]) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw, ctx) => {
+      try {
+        const parsed = new URL(raw.trim());
+        if (schemes.includes(parsed.protocol.slice(0, -1))) return raw.trim();
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${name} to be a ${schemes.join('/')} URL, got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ConfigSchema = z
+  .object({
+    HOST: nonEmptyHost('HOST', '0.0.0.0'),
+    PORT: integer('PORT', 8000, 0, 65535),
+    ADMIN_HOST: nonEmptyHost('ADMIN_HOST', '127.0.0.1'),
+    ADMIN_PORT: integer('ADMIN_PORT', 8001, 0, 65535),
+    ADMIN_API_KEY: z
+      .string()
+      .optional()
+      .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+    CACHE_BACKEND: oneOf('CACHE_BACKEND', ['memory', 'redis'], 'memory').superRefine((backend, ctx) => {
+      if (backend === 'redis') {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'CACHE_BACKEND=redis is not available in this version yet; use CACHE_BACKEND=memory (the default)',
+        });
+      }
+    }),
+    CACHE_TTL: integer('CACHE_TTL', 300, 0),
+    MAX_CACHE_SIZE: integer('MAX_CACHE_SIZE', 1000, 1),
+    MAX_CACHE_BYTES: byteSize('MAX_CACHE_BYTES', '256MiB', 1024),
+    MAX_OBJECT_BYTES: byteSize('MAX_OBJECT_BYTES', '8MiB', 0),
+    MAX_ENVELOPE_BYTES: byteSize('MAX_ENVELOPE_BYTES', '10MiB', 1024),
+    REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
+    ALLOW_PRIVATE_NETWORKS: boolean('ALLOW_PRIVATE_NETWORKS', false),
+    ALLOWED_HOSTS: hostList('ALLOWED_HOSTS'),
+    UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1),
+    SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.MAX_OBJECT_BYTES > config.MAX_CACHE_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAX_OBJECT_BYTES'],
+        message: `expected MAX_OBJECT_BYTES (${config.MAX_OBJECT_BYTES}) to be at most MAX_CACHE_BYTES (${config.MAX_CACHE_BYTES})`,
+      });
+    }
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, string>>;
+export type LogLevel = Config['LOG_LEVEL'];
+
+/** Every variable the schema reads, in table order. */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment-like record; throws one ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) input[name] = env[name];
+  const result = ConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? 'configuration');
+    return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Reads the configuration from the process environment. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}

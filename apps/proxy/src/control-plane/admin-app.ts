@@ -1,0 +1,42 @@
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express from 'express';
+import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
+import type { Logger } from '../logger.js';
+import { createContextFactory, type ControlPlaneDeps } from './context.js';
+import { renderReferencePage } from './docs/reference-page.js';
+import { swaggerUiRoutes } from './docs/swagger-ui.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { createRestHandler } from './rest.js';
+import { responseMeta } from './response-meta.js';
+import { appRouter } from './router.js';
+
+/** The admin listener's app: tRPC at /trpc, REST, the OpenAPI document and its docs pages. */
+export function createAdminApp(deps: ControlPlaneDeps, logger: Logger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const openApiDocument = buildOpenApiDocument(deps.version);
+  const referencePage = renderReferencePage(openApiDocument);
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createContextFactory(deps, 'admin'),
+      responseMeta,
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'control-plane procedure failed');
+      },
+    }),
+  );
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use(swaggerUiRoutes());
+  app.get('/redoc', (_req, res) => {
+    res.type('html').send(referencePage);
+  });
+  app.use(createRestHandler(deps, 'admin'));
+  app.use(notFoundHandler);
+  app.use(createJsonErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import type { CacheBackend } from '@caching-proxy/shared';
+import type { Clock } from '../clock.js';
+import type { Stats } from '../stats/stats.js';
+import type { CacheAdmin } from '../storage/types.js';
+import { bearerToken, isBrowserRequest, isLoopbackAddress } from './auth.js';
+
+/** What the control plane's procedures work with; injected by server.ts. */
+export interface ControlPlaneDeps {
+  admin: CacheAdmin;
+  stats: Stats;
+  clock: Clock;
+  backend: CacheBackend;
+  version: string;
+  /** ADMIN_API_KEY; when unset, the admin listener is open and the data port's mutations are loopback-only. */
+  apiKey: string | undefined;
+}
+
+/** The listener a control-plane request arrived on. */
+export type Listener = 'admin' | 'data';
+
+export interface Context {
+  deps: ControlPlaneDeps;
+  caller: {
+    listener: Listener;
+    bearer: string | undefined;
+    loopback: boolean;
+    browser: boolean;
+  };
+}
+
+export function createContextFactory(deps: ControlPlaneDeps, listener: Listener) {
+  return ({ req }: { req: IncomingMessage }): Context => ({
+    deps,
+    caller: {
+      listener,
+      bearer: bearerToken(req),
+      loopback: isLoopbackAddress(req.socket.remoteAddress),
+      browser: isBrowserRequest(req),
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import { cacheRouter } from './routers/cache.js';
+import { health, stats } from './routers/system.js';
+import { router } from './trpc.js';
+
+/** The control plane: the single definition of every admin operation (tRPC, REST and OpenAPI). */
+export const appRouter = router({
+  health,
+  stats,
+  cache: cacheRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** The seed's REST paths, also served on the data port for compatibility. */
+export const seedCompatibleRouter = router({
+  health,
+  stats,
+  cache: router({
+    info: cacheRouter.info,
+    clear: cacheRouter.clear,
+    delete: cacheRouter.delete,
+  }),
+});

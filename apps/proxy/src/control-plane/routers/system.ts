@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { HealthSchema, StatsSchema, type Health, type Stats } from '@caching-proxy/shared';
+import { hitRatePercent } from '../../stats/stats.js';
+import { protectedProcedure, publicProcedure } from '../trpc.js';
+
+export const health = publicProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/health',
+      tags: ['system'],
+      summary: 'Health of the proxy and its storage',
+      description: 'Never needs the API key, so load balancers and container health checks can call it.',
+      protect: false,
+    },
+  })
+  .input(z.void())
+  .output(HealthSchema)
+  .query(async ({ ctx }): Promise<Health> => {
+    const { deps } = ctx;
+    const storage = await deps.admin.check();
+    return {
+      status: storage.ok ? 'healthy' : 'degraded',
+      cache_backend: deps.backend,
+      timestamp: deps.clock() / 1000,
+      version: deps.version,
+      uptime_seconds: Math.round(deps.stats.uptimeSec()),
+      checks: { storage },
+    };
+  });
+
+export const stats = protectedProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/stats',
+      tags: ['system'],
+      summary: 'Cache statistics',
+      description: 'Counters since the process started, plus current storage usage.',
+      protect: true,
+    },
+  })
+  .input(z.void())
+  .output(StatsSchema)
+  .query(async ({ ctx }): Promise<Stats> => {
+    const { deps } = ctx;
+    const counters = deps.stats.snapshot();
+    const usage = await deps.admin.usage();
+    return {
+      hits: counters.hits,
+      misses: counters.misses,
+      bypasses: counters.bypasses,
+      errors: counters.errors,
+      total_requests: counters.hits + counters.misses + counters.bypasses + counters.errors,
+      hit_rate: hitRatePercent(counters.hits, counters.misses),
+      stores: counters.stores,
+      not_stored_too_large: counters.notStoredTooLarge,
+      evictions: usage.evictions,
+      invalidations: counters.invalidations,
+      bytes_from_cache: counters.bytesFromCache,
+      bytes_from_origin: counters.bytesFromOrigin,
+      entries: usage.entries,
+      size_bytes: usage.sizeBytes,
+      max_entries: usage.maxEntries,
+      max_bytes: usage.maxBytes,
+      cache_backend: deps.backend,
+      uptime_seconds: Math.round(deps.stats.uptimeSec()),
+    };
+  });

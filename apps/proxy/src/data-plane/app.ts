@@ -1,0 +1,44 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ProxyError } from '../errors.js';
+import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
+import type { Logger } from '../logger.js';
+import type { CacheEngine } from './cache-engine.js';
+import { createEnvelopeHandler } from './proxy-envelope.js';
+import { createTransparentHandler } from './transparent.js';
+
+export interface DataPlaneAppOptions {
+  engine: CacheEngine;
+  logger: Logger;
+  maxEnvelopeBytes: number;
+  /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
+  extraRoutes?: RequestHandler | undefined;
+}
+
+/** The Express app of the data port: everything the lean hit listener did not answer. */
+export function createDataPlaneApp(options: DataPlaneAppOptions): express.Express {
+  const { engine } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.post(
+    '/proxy',
+    // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
+    express.json({ limit: options.maxEnvelopeBytes, type: () => true }),
+    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes }),
+  );
+  app.all('/proxy', (req, _res, next) => {
+    next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));
+  });
+  app.use('/http', createTransparentHandler(engine) as unknown as RequestHandler);
+  // Errors of the proxy routes above are counted; the routes below keep their own accounting.
+  const countError: ErrorRequestHandler = (error, _req, _res, next) => {
+    engine.stats.recordError();
+    next(error);
+  };
+  app.use(countError);
+  if (options.extraRoutes) app.use(options.extraRoutes);
+  app.use(notFoundHandler);
+  app.use(createJsonErrorHandler(options.logger));
+  return app;
+}

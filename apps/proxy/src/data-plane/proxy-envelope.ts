@@ -1,0 +1,124 @@
+import type { Request, Response } from 'express';
+import { ProxyRequestSchema, type ProxyResponse } from '@caching-proxy/shared';
+import { entryKeyFor } from '../cache/cache-key.js';
+import type { ForwardReason } from '../cache/cache-status.js';
+import { ProxyError } from '../errors.js';
+import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
+import { headerListToMap } from '../cache/headers.js';
+import { forwardableRequestHeaders } from './hop-by-hop.js';
+import { appendQueryParams, parseTargetUrl } from './target.js';
+import { clientGoneSignal } from './transparent.js';
+
+/** `?ttl=` seconds: a non-negative integer, at most 2^31. */
+export function parseTtlParam(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) > 2 ** 31) {
+    throw new ProxyError('PROXY_ERR_INVALID_TTL', `expected ttl to be a whole number of seconds, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+const TEXTUAL_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|yaml|x-yaml|ld\+json)\b|image\/svg\+xml)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Text stays text; anything else (binary types, compressed bodies, invalid UTF-8) is base64,
+ * so every byte survives the JSON round trip.
+ */
+export function encodeContent(
+  body: Buffer,
+  headers: Record<string, string | string[]>,
+): { content: string; content_encoding: 'utf-8' | 'base64' } {
+  const contentType = String(headers['content-type'] ?? '');
+  const contentEncoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
+  const textual = body.length === 0 || (TEXTUAL_TYPE.test(contentType) && contentEncoding === 'identity');
+  if (textual) {
+    try {
+      return { content: utf8.decode(body), content_encoding: 'utf-8' };
+    } catch {
+      // not valid UTF-8 after all: fall through to base64
+    }
+  }
+  return { content: body.toString('base64'), content_encoding: 'base64' };
+}
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** `POST /proxy`: the seed's JSON envelope in, the seed's JSON envelope out. */
+export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number }) {
+  return async function envelopeHandler(req: Request, res: Response): Promise<void> {
+    const ttlOverrideSec = parseTtlParam(req.query.ttl);
+    const parsed = ProxyRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw new ProxyError('PROXY_ERR_INVALID_REQUEST', describeIssues(parsed.error.issues));
+    }
+    const envelope = parsed.data;
+    const url = appendQueryParams(parseTargetUrl(envelope.url), envelope.params);
+    let body: Buffer | undefined;
+    if (envelope.body !== undefined) {
+      if (envelope.body_encoding === 'base64' && !BASE64.test(envelope.body.replace(/\s/g, ''))) {
+        throw new ProxyError('PROXY_ERR_INVALID_REQUEST', 'body: expected base64 when body_encoding is base64');
+      }
+      body = Buffer.from(envelope.body, envelope.body_encoding === 'base64' ? 'base64' : 'utf8');
+    }
+    // undici computes Content-Length from the body; a stale one from the envelope would be wrong.
+    const rawHeaders = Object.entries(envelope.headers)
+      .filter(([name]) => name.toLowerCase() !== 'content-length')
+      .flat();
+    const request: ProxiedRequest = {
+      method: envelope.method,
+      url,
+      key: entryKeyFor(url),
+      headers: headerListToMap(rawHeaders),
+      forwardHeaders: forwardableRequestHeaders(rawHeaders),
+      body,
+      ttlOverrideSec,
+      signal: clientGoneSignal(res),
+    };
+
+    let fwd: ForwardReason = 'method';
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const found = await engine.lookup(request);
+      if (typeof found !== 'string') {
+        const headers = engine.storedResponseHeaders(found, engine.clock());
+        engine.recordHit(found);
+        sendEnvelope(res, headers, {
+          status_code: found.status,
+          ...encodeContent(request.method === 'HEAD' ? Buffer.alloc(0) : found.body, headerListToMap(headers)),
+          from_cache: true,
+          cache_key: request.key,
+        });
+        return;
+      }
+      fwd = found;
+    }
+    const origin = await engine.forward(request, fwd);
+    const responseBody = await origin.readAll(options.maxEnvelopeBytes);
+    sendEnvelope(res, origin.headers, {
+      status_code: origin.status,
+      ...encodeContent(responseBody, headerListToMap(origin.headers)),
+      from_cache: false,
+      cache_key: request.key,
+    });
+  };
+}
+
+const CACHE_FIELDS = ['age', 'cache-status', 'x-cache', 'x-cache-key'];
+
+function sendEnvelope(
+  res: Response,
+  headers: string[],
+  fields: Omit<ProxyResponse, 'headers'>,
+): void {
+  const headerMap = headerListToMap(headers);
+  for (const name of CACHE_FIELDS) {
+    const value = headerMap[name];
+    if (value !== undefined) res.setHeader(name, value);
+  }
+  const envelope: ProxyResponse = { ...fields, headers: headerMap };
+  res.status(200).json(envelope);
+}

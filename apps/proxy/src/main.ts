@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createServer } from './server.js';
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, and resolves when both servers are closed. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections with no request in flight would otherwise hold the server open.
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const proxy = createServer({ config, logger });
+
+  const data = await listen(proxy.dataServer, config.PORT, config.HOST);
+  const admin = await listen(proxy.adminServer, config.ADMIN_PORT, config.ADMIN_HOST);
+  logger.info(
+    {
+      data: `http://${data.address}:${data.port}`,
+      admin: `http://${admin.address}:${admin.port}`,
+      cache_backend: config.CACHE_BACKEND,
+    },
+    'caching-proxy listening',
+  );
+  if (config.ADMIN_API_KEY === undefined && !['127.0.0.1', '::1', 'localhost'].includes(config.ADMIN_HOST)) {
+    logger.warn({ ADMIN_HOST: config.ADMIN_HOST }, 'the admin listener is reachable from the network without ADMIN_API_KEY');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
+    // Responses still in flight tell their clients not to reuse the connection.
+    for (const server of [proxy.dataServer, proxy.adminServer]) {
+      server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+    }
+    const forced = setTimeout(() => {
+      logger.warn({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'drain timed out; closing remaining connections');
+      proxy.dataServer.closeAllConnections();
+      proxy.adminServer.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    forced.unref();
+    Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer)])
+      .then(() => proxy.closeUpstream())
+      .then(() => {
+        clearTimeout(forced);
+        logger.info('stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`caching-proxy failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createAdminApp } from './control-plane/admin-app.js';
+import type { ControlPlaneDeps } from './control-plane/context.js';
+import { createRestHandler } from './control-plane/rest.js';
+import { createDataPlaneApp } from './data-plane/app.js';
+import { CacheEngine } from './data-plane/cache-engine.js';
+import { createHitListener } from './data-plane/hit-listener.js';
+import type { Logger } from './logger.js';
+import { Stats } from './stats/stats.js';
+import { MemoryStore } from './storage/memory-store.js';
+import type { CacheAdmin, CacheStore } from './storage/types.js';
+import { createUpstreamAgent } from './upstream/agent.js';
+import { TargetGuard } from './upstream/target-guard.js';
+import { VERSION } from './version.js';
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  store?: CacheStore & CacheAdmin;
+  agent?: Dispatcher;
+  stats?: Stats;
+}
+
+export interface ProxyServer {
+  /** The data port's server: lean hit listener first, then the Express data-plane app. */
+  dataServer: Server;
+  /** The admin listener's server: control plane and docs. */
+  adminServer: Server;
+  engine: CacheEngine;
+  store: CacheStore & CacheAdmin;
+  stats: Stats;
+  /** Closes the upstream connection pool (the servers are closed by their owner). */
+  closeUpstream(): Promise<void>;
+}
+
+/** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
+export function createServer(deps: ServerDeps): ProxyServer {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const stats = deps.stats ?? new Stats(clock);
+  const store =
+    deps.store ?? new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
+  const guard = new TargetGuard({
+    allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
+    allowedHosts: config.ALLOWED_HOSTS,
+  });
+  const ownsAgent = deps.agent === undefined;
+  const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
+
+  const engine = new CacheEngine({
+    store,
+    agent,
+    stats,
+    clock,
+    logger,
+    guard,
+    defaultTtlSec: config.CACHE_TTL,
+    maxObjectBytes: config.MAX_OBJECT_BYTES,
+  });
+
+  const controlPlane: ControlPlaneDeps = {
+    admin: store,
+    stats,
+    clock,
+    backend: config.CACHE_BACKEND,
+    version: VERSION,
+    apiKey: config.ADMIN_API_KEY,
+  };
+
+  const dataApp = createDataPlaneApp({
+    engine,
+    logger,
+    maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
+    extraRoutes: createRestHandler(controlPlane, 'data'),
+  });
+  const dataServer = createHttpServer(createHitListener(engine, dataApp));
+  const adminServer = createHttpServer(createAdminApp(controlPlane, logger));
+
+  return {
+    dataServer,
+    adminServer,
+    engine,
+    store,
+    stats,
+    closeUpstream: async () => {
+      if (ownsAgent) await agent.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { ProxyError, isProxyError } from '../errors.js';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+]);
+
+/** Maps what undici or the socket threw to a stable proxy error (502 unreachable, 504 timeout, …). */
+export function toUpstreamError(error: unknown, target: URL): ProxyError {
+  if (isProxyError(error)) return error;
+  const cause = error as { code?: string; message?: string; cause?: unknown };
+  if (isProxyError(cause.cause)) return cause.cause;
+  const code = cause.code ?? (cause.cause as { code?: string } | undefined)?.code ?? '';
+  const origin = target.origin;
+  if (TIMEOUT_CODES.has(code)) {
+    return new ProxyError('PROXY_ERR_UPSTREAM_TIMEOUT', `The origin ${origin} did not answer in time`, { cause: error });
+  }
+  if (UNREACHABLE_CODES.has(code)) {
+    const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be resolved' : 'could not be reached';
+    return new ProxyError('PROXY_ERR_UPSTREAM_UNREACHABLE', `The origin ${origin} ${what} (${code})`, { cause: error });
+  }
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+    return new ProxyError('PROXY_ERR_UPSTREAM_ERROR', `TLS with the origin ${origin} failed (${code})`, { cause: error });
+  }
+  return new ProxyError(
+    'PROXY_ERR_UPSTREAM_ERROR',
+    `The origin ${origin} sent an invalid or interrupted response${code ? ` (${code})` : ''}`,
+    { cause: error },
+  );
+}

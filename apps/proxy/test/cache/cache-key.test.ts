@@ -1,0 +1,57 @@
+import { CacheKeySchema } from '@caching-proxy/shared';
+import { describe, expect, it } from 'vitest';
+import { buildCacheKey, entryKeyFor } from '../../src/cache/cache-key.js';
+
+describe('buildCacheKey (RFC 9111 §2: method and target URI)', () => {
+  it('is 64 lowercase hex characters, the shape CacheKeySchema accepts', () => {
+    const key = buildCacheKey({ method: 'GET', url: 'https://example.com/a?b=1' });
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(CacheKeySchema.safeParse(key).success).toBe(true);
+  });
+
+  it('is deterministic for the same parts', () => {
+    const parts = { method: 'GET', url: 'https://example.com/a' };
+    expect(buildCacheKey(parts)).toBe(buildCacheKey({ ...parts }));
+  });
+
+  it('differs by method', () => {
+    const url = 'https://example.com/a';
+    expect(buildCacheKey({ method: 'GET', url })).not.toBe(buildCacheKey({ method: 'HEAD', url }));
+  });
+
+  it('differs by url, including query', () => {
+    expect(buildCacheKey({ method: 'GET', url: 'https://example.com/a' })).not.toBe(
+      buildCacheKey({ method: 'GET', url: 'https://example.com/b' }),
+    );
+    expect(buildCacheKey({ method: 'GET', url: 'https://example.com/a?x=1' })).not.toBe(
+      buildCacheKey({ method: 'GET', url: 'https://example.com/a?x=2' }),
+    );
+  });
+
+  it('does not collide when a separator moves between the parts (undici #5012)', () => {
+    expect(buildCacheKey({ method: 'GET', url: 'a:b' })).not.toBe(buildCacheKey({ method: 'GET:a', url: 'b' }));
+    expect(buildCacheKey({ method: 'GET', url: '","b' })).not.toBe(buildCacheKey({ method: 'GET","', url: 'b' }));
+    expect(buildCacheKey({ method: 'GET', url: 'a\0b' })).not.toBe(buildCacheKey({ method: 'GET\0a', url: 'b' }));
+  });
+
+  it('keeps an encoded slash distinct from a path separator', () => {
+    expect(buildCacheKey({ method: 'GET', url: 'https://example.com/a%2Fb' })).not.toBe(
+      buildCacheKey({ method: 'GET', url: 'https://example.com/a/b' }),
+    );
+  });
+});
+
+describe('entryKeyFor', () => {
+  it('uses the GET key for the URL, whatever the request method (RFC 9110 §9.3.2, RFC 9111 §4.4)', () => {
+    const url = new URL('https://example.com/a?b=1');
+    expect(entryKeyFor(url)).toBe(buildCacheKey({ method: 'GET', url: 'https://example.com/a?b=1' }));
+  });
+
+  it('keys on the serialised URL, so equivalent spellings share an entry', () => {
+    expect(entryKeyFor(new URL('HTTPS://Example.COM:443/a'))).toBe(entryKeyFor(new URL('https://example.com/a')));
+  });
+
+  it('keeps /a%2Fb distinct from /a/b', () => {
+    expect(entryKeyFor(new URL('https://example.com/a%2Fb'))).not.toBe(entryKeyFor(new URL('https://example.com/a/b')));
+  });
+});

@@ -1,0 +1,79 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { send } from './helpers/http.js';
+import { startOrigin, type TestOrigin } from './helpers/origin.js';
+import { spawnProxy, type ProxyProcess } from './helpers/process.js';
+
+const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true' };
+
+function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('the proxy process', () => {
+  let proc: ProxyProcess | undefined;
+  let origin: TestOrigin | undefined;
+
+  afterEach(async () => {
+    await proc?.stop();
+    await origin?.close();
+    proc = undefined;
+    origin = undefined;
+  });
+
+  it('refuses to start with one message naming every invalid variable', async () => {
+    proc = spawnProxy({ ...BASE_ENV, PORT: 'eighty', CACHE_TTL: '-5', LOG_LEVEL: 'loud', MAX_CACHE_BYTES: 'lots' });
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    const message = proc.stderr();
+    expect(message).toMatch(/^Invalid configuration:/);
+    for (const variable of ['PORT', 'CACHE_TTL', 'LOG_LEVEL', 'MAX_CACHE_BYTES']) expect(message).toContain(variable);
+    expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses CACHE_BACKEND=redis with a clear startup error until the Redis backend exists', async () => {
+    proc = spawnProxy({ ...BASE_ENV, CACHE_BACKEND: 'redis' });
+    expect((await proc.exited).code).toBe(1);
+    expect(proc.stderr()).toContain('CACHE_BACKEND=redis is not available');
+  });
+
+  it('logs structured JSON and, on SIGTERM, stops accepting, finishes in-flight requests and exits 0', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => {};
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    origin = await startOrigin(async (_req, res) => {
+      arrived();
+      await released;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('finished after SIGTERM');
+    });
+    proc = spawnProxy(BASE_ENV);
+    const listening = await proc.waitForLog('caching-proxy listening');
+    expect(listening).toMatchObject({ level: 30, service: 'caching-proxy', cache_backend: 'memory' });
+    const dataUrl = String(listening.data);
+    const adminUrl = String(listening.admin);
+
+    const inFlight = send(dataUrl, `/http/${origin.url}/slow`);
+    await requestArrived;
+    const stopping = proc.waitForLog('shutting down: no new connections, draining in-flight requests');
+    proc.child.kill('SIGTERM');
+    await stopping;
+    expect(await refusesConnections(dataUrl)).toBe(true);
+    expect(await refusesConnections(adminUrl)).toBe(true);
+
+    release();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('finished after SIGTERM');
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+});

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export const CacheBackendSchema = z.enum(['memory', 'redis']);
+export type CacheBackend = z.infer<typeof CacheBackendSchema>;
+
+/** A cache key as the data plane reports it in `X-Cache-Key` and `cache_key`. */
+export const CacheKeySchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected a cache key: 64 lowercase hex characters')
+  .describe('Cache key as reported in X-Cache-Key / cache_key');
+
+export const CacheKeyInputSchema = z.object({ key: CacheKeySchema });
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['healthy', 'degraded']).describe('`degraded` when a dependency is failing'),
+    cache_backend: CacheBackendSchema,
+    timestamp: z.number().describe('Server time, seconds since the Unix epoch'),
+    version: z.string(),
+    uptime_seconds: z.number(),
+    checks: z
+      .record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() }))
+      .describe('Result of each dependency check'),
+  })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof HealthSchema>;
+
+export const StatsSchema = z
+  .object({
+    hits: z.number().int().describe('Responses served from the cache'),
+    misses: z.number().int().describe('Cacheable requests forwarded to the origin'),
+    bypasses: z.number().int().describe('Requests forwarded without a cache lookup (other methods, no-store)'),
+    errors: z.number().int().describe('Requests answered with a proxy error (4xx/5xx JSON)'),
+    total_requests: z.number().int().describe('hits + misses + bypasses + errors'),
+    hit_rate: z.number().describe('hits / (hits + misses), in percent, 0 when there was no lookup'),
+    stores: z.number().int().describe('Responses written to the cache'),
+    not_stored_too_large: z.number().int().describe('Responses not stored because larger than MAX_OBJECT_BYTES'),
+    evictions: z.number().int().describe('Entries evicted to respect MAX_CACHE_SIZE / MAX_CACHE_BYTES'),
+    invalidations: z.number().int().describe('Entries removed by unsafe requests to their URL'),
+    bytes_from_cache: z.number().int().describe('Body bytes served from the cache'),
+    bytes_from_origin: z.number().int().describe('Body bytes received from origins'),
+    entries: z.number().int().describe('Entries currently stored'),
+    size_bytes: z.number().int().describe('Bytes currently stored (bodies, headers and per-entry overhead)'),
+    max_entries: z.number().int(),
+    max_bytes: z.number().int(),
+    cache_backend: CacheBackendSchema,
+    uptime_seconds: z.number(),
+  })
+  .meta({ id: 'Stats' });
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const CacheEntryInfoSchema = z
+  .object({
+    key: CacheKeySchema,
+    url: z.string().describe('Target URL the entry was fetched from'),
+    method: z.string().describe('Request method the entry answers (HEAD is served from GET)'),
+    status_code: z.number().int(),
+    headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('Stored response headers'),
+    vary: z
+      .record(z.string(), z.string().nullable())
+      .describe('Request header values the entry was selected by (Vary), null when absent'),
+    body_bytes: z.number().int(),
+    size_bytes: z.number().int().describe('Bytes the entry counts against MAX_CACHE_BYTES'),
+    stored_at: z.string().describe('ISO 8601 time the entry was stored'),
+    stale_at: z.string().describe('ISO 8601 time the entry stops being fresh'),
+    expires_at: z.string().describe('ISO 8601 time the entry is removed from storage'),
+    age_seconds: z.number().int().describe('Current Age (RFC 9111 §4.2.3)'),
+    ttl_seconds: z.number().int().describe('Seconds of freshness left, 0 when stale'),
+    hits: z.number().int().describe('Times this entry was served'),
+  })
+  .meta({ id: 'CacheEntryInfo' });
+export type CacheEntryInfo = z.infer<typeof CacheEntryInfoSchema>;
+
+export const DeleteResultSchema = z
+  .object({ deleted: z.literal(true), key: CacheKeySchema })
+  .meta({ id: 'DeleteResult' });
+export type DeleteResult = z.infer<typeof DeleteResultSchema>;
+
+export const ClearResultSchema = z
+  .object({ cleared: z.number().int().describe('Entries removed') })
+  .meta({ id: 'ClearResult' });
+export type ClearResult = z.infer<typeof ClearResultSchema>;
