@@ -147,6 +147,29 @@ function url(name: string, defaultValue: string, schemes: readonly string[]) {
     });
 }
 
+/** An optional http(s) base URL without query or fragment; empty means unset. */
+function optionalUrl(name: string, schemes: readonly string[]) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): URL | undefined => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      try {
+        const parsed = new URL(raw.trim());
+        if (schemes.includes(parsed.protocol.slice(0, -1)) && parsed.search === '' && parsed.hash === '' && !parsed.username) {
+          return parsed;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected ${name} to be a ${schemes.join('/')} URL without query, fragment or credentials (e.g. http://app:3000), got ${JSON.stringify(raw)}`,
+      });
+      return z.NEVER;
+    });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = z
@@ -172,6 +195,8 @@ export const ConfigSchema = z
     MAX_CACHE_BYTES: byteSize('MAX_CACHE_BYTES', '256MiB', 1024),
     MAX_OBJECT_BYTES: byteSize('MAX_OBJECT_BYTES', '8MiB', 0),
     MAX_ENVELOPE_BYTES: byteSize('MAX_ENVELOPE_BYTES', '10MiB', 1024),
+    CACHE_STALE_RETENTION: integer('CACHE_STALE_RETENTION', 3600, 0),
+    ORIGIN_URL: optionalUrl('ORIGIN_URL', ['http', 'https']),
     REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
     ALLOW_PRIVATE_NETWORKS: boolean('ALLOW_PRIVATE_NETWORKS', false),
     ALLOWED_HOSTS: hostList('ALLOWED_HOSTS'),

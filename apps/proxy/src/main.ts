@@ -55,7 +55,6 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
     // Responses still in flight tell their clients not to reuse the connection.
     for (const server of [proxy.dataServer, proxy.adminServer]) {
       server.on('request', (_req, res) => res.setHeader('connection', 'close'));
@@ -66,7 +65,10 @@ async function main(): Promise<void> {
       proxy.adminServer.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     forced.unref();
-    Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer)])
+    const closed = Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer)]);
+    // Logged once the listeners are closed, so the line means what it says.
+    logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
+    closed
       .then(() => proxy.closeUpstream())
       .then(() => {
         clearTimeout(forced);

@@ -8,6 +8,7 @@ import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createHitListener } from './data-plane/hit-listener.js';
+import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { Stats } from './stats/stats.js';
 import { MemoryStore } from './storage/memory-store.js';
@@ -46,7 +47,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     deps.store ?? new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
   const guard = new TargetGuard({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
-    allowedHosts: config.ALLOWED_HOSTS,
+    // The configured origin of reverse-proxy mode is trusted, wherever it is.
+    allowedHosts: config.ORIGIN_URL ? [...config.ALLOWED_HOSTS, config.ORIGIN_URL.hostname] : config.ALLOWED_HOSTS,
   });
   const ownsAgent = deps.agent === undefined;
   const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
@@ -58,7 +60,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     clock,
     logger,
     guard,
-    defaultTtlSec: config.CACHE_TTL,
+    policy: { defaultTtlSec: config.CACHE_TTL, staleRetentionSec: config.CACHE_STALE_RETENTION },
     maxObjectBytes: config.MAX_OBJECT_BYTES,
   });
 
@@ -71,13 +73,17 @@ export function createServer(deps: ServerDeps): ProxyServer {
     apiKey: config.ADMIN_API_KEY,
   };
 
+  // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
+  const reverse = config.ORIGIN_URL ? createReverseResolver(config.ORIGIN_URL) : undefined;
   const dataApp = createDataPlaneApp({
     engine,
     logger,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
-    extraRoutes: createRestHandler(controlPlane, 'data'),
+    reverse,
+    transparent: resolveTransparentTarget,
+    extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(createHitListener(engine, dataApp));
+  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
   const adminServer = createHttpServer(createAdminApp(controlPlane, logger));
 
   return {

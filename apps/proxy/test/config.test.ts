@@ -26,6 +26,8 @@ describe('parseConfig defaults', () => {
       MAX_CACHE_BYTES: 256 * 1024 ** 2,
       MAX_OBJECT_BYTES: 8 * 1024 ** 2,
       MAX_ENVELOPE_BYTES: 10 * 1024 ** 2,
+      CACHE_STALE_RETENTION: 3600,
+      ORIGIN_URL: undefined,
       REDIS_URL: 'redis://localhost:6379',
       ALLOW_PRIVATE_NETWORKS: false,
       ALLOWED_HOSTS: [],

@@ -14,7 +14,7 @@ function refusesConnections(url: string): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', () => resolve(true));
+    socket.on('error', () => resolve(true));
   });
 }
 

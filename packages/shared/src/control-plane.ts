@@ -27,12 +27,18 @@ export type Health = z.infer<typeof HealthSchema>;
 
 export const StatsSchema = z
   .object({
-    hits: z.number().int().describe('Responses served from the cache'),
-    misses: z.number().int().describe('Cacheable requests forwarded to the origin'),
-    bypasses: z.number().int().describe('Requests forwarded without a cache lookup (other methods, no-store)'),
+    hits: z.number().int().describe('Responses served fresh from the cache without contacting the origin'),
+    stale: z.number().int().describe('Responses served stale (max-stale, stale-while-revalidate, stale-if-error)'),
+    revalidated: z.number().int().describe('Stored responses validated with the origin (304) and served'),
+    misses: z.number().int().describe('Cacheable requests answered with the origin response'),
+    bypasses: z.number().int().describe('Requests relayed without the cache (methods other than GET and HEAD)'),
     errors: z.number().int().describe('Requests answered with a proxy error (4xx/5xx JSON)'),
-    total_requests: z.number().int().describe('hits + misses + bypasses + errors'),
-    hit_rate: z.number().describe('hits / (hits + misses), in percent, 0 when there was no lookup'),
+    total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors'),
+    hit_rate: z
+      .number()
+      .describe('(hits + stale) / (hits + stale + revalidated + misses), in percent; 0 before the first lookup'),
+    coalesced: z.number().int().describe('Requests that waited for another request to the same URL instead of going to the origin'),
+    background_revalidations: z.number().int().describe('Background refreshes started by stale-while-revalidate'),
     stores: z.number().int().describe('Responses written to the cache'),
     not_stored_too_large: z.number().int().describe('Responses not stored because larger than MAX_OBJECT_BYTES'),
     evictions: z.number().int().describe('Entries evicted to respect MAX_CACHE_SIZE / MAX_CACHE_BYTES'),
@@ -49,11 +55,8 @@ export const StatsSchema = z
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;
 
-export const CacheEntryInfoSchema = z
-  .object({
-    key: CacheKeySchema,
-    url: z.string().describe('Target URL the entry was fetched from'),
-    method: z.string().describe('Request method the entry answers (HEAD is served from GET)'),
+const variantFields = {
+    variant_key: z.string().describe('Key of this variant (the entry key when the response does not vary)'),
     status_code: z.number().int(),
     headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('Stored response headers'),
     vary: z
@@ -66,7 +69,21 @@ export const CacheEntryInfoSchema = z
     expires_at: z.string().describe('ISO 8601 time the entry is removed from storage'),
     age_seconds: z.number().int().describe('Current Age (RFC 9111 §4.2.3)'),
     ttl_seconds: z.number().int().describe('Seconds of freshness left, 0 when stale'),
+    stale: z.boolean().describe('Whether the response is stale (kept for validation or stale serving)'),
     hits: z.number().int().describe('Times this entry was served'),
+};
+
+export const CacheVariantInfoSchema = z.object(variantFields).meta({ id: 'CacheVariantInfo' });
+export type CacheVariantInfo = z.infer<typeof CacheVariantInfoSchema>;
+
+/** One URL's entry: the most recently stored variant's fields, and every variant (Vary). */
+export const CacheEntryInfoSchema = z
+  .object({
+    key: CacheKeySchema,
+    url: z.string().describe('Target URL the entry was fetched from'),
+    method: z.string().describe('Request method the entry answers (HEAD is served from GET)'),
+    ...variantFields,
+    variants: z.array(CacheVariantInfoSchema).describe('Every stored variant of this URL (one unless the response has Vary)'),
   })
   .meta({ id: 'CacheEntryInfo' });
 export type CacheEntryInfo = z.infer<typeof CacheEntryInfoSchema>;

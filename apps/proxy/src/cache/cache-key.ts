@@ -11,6 +11,18 @@ export function buildCacheKey(parts: { method: string; url: string }): string {
 }
 
 /**
+ * The key of one variant (RFC 9111 §4.1): the primary key when the response does not vary,
+ * otherwise the primary key with the Vary-selected request values, names in sorted order.
+ */
+export function buildVariantKey(primaryKey: string, vary: Readonly<Record<string, string | null>>): string {
+  const names = Object.keys(vary).sort();
+  if (names.length === 0) return primaryKey;
+  return createHash('sha256')
+    .update(JSON.stringify([primaryKey, names.map((name) => [name, vary[name]])]))
+    .digest('hex');
+}
+
+/**
  * The key of the entry a request to `url` reads, writes or invalidates, whatever its method:
  * only GET responses are stored, HEAD is answered from them (RFC 9110 §9.3.2), and unsafe
  * methods invalidate them (RFC 9111 §4.4).

@@ -1,10 +1,7 @@
 import type { CacheControl } from './cache-control.js';
 import type { HeaderMap } from './headers.js';
 
-/**
- * Whether a response may be stored by this shared cache. The foundation's minimal rules;
- * the full RFC 9111 §3 set comes with the RFC 9111 issue.
- */
+/** Whether a response may be stored by this shared cache (RFC 9111 §3). */
 export interface StorabilityInput {
   method: string;
   status: number;
@@ -17,17 +14,17 @@ export interface StorabilityInput {
 export type NotStoredReason =
   | 'method'
   | 'status'
+  | 'range'
   | 'no-store'
   | 'private'
-  | 'no-cache'
   | 'set-cookie'
   | 'authorization'
   | 'vary-star'
-  | 'range';
+  | 'not-cacheable';
 
 /**
  * Statuses a cache may store without explicit freshness (RFC 9110 §15.1 "heuristically
- * cacheable"); other final statuses are stored only when the origin gives them a lifetime.
+ * cacheable"). 206 is left out: this cache does not store partial content (§3.3).
  */
 const HEURISTICALLY_CACHEABLE = new Set([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501]);
 
@@ -35,32 +32,48 @@ export function isHeuristicallyCacheable(status: number): boolean {
   return HEURISTICALLY_CACHEABLE.has(status);
 }
 
+/**
+ * Statuses whose semantics this cache implements, for `must-understand` (§5.2.2.3): the final
+ * statuses RFC 9110 defines, except 206 and 304, which are never stored as responses of their own.
+ */
+const UNDERSTOOD = new Set([
+  200, 201, 202, 203, 204, 205, 300, 301, 302, 303, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410,
+  411, 412, 413, 414, 415, 416, 417, 421, 422, 426, 500, 501, 502, 503, 504, 505,
+]);
+
 export function whyNotStorable(input: StorabilityInput): NotStoredReason | undefined {
-  // §3: only responses to methods the cache understands as cacheable; HEAD responses carry no body.
+  const { responseDirectives: cc } = input;
+  // §3: the request method must be understood and cacheable; only GET responses are stored
+  // (HEAD is answered from them, §4.3.5; POST responses are not reused, a documented deviation).
   if (input.method !== 'GET') return 'method';
-  // 206 partial content and 304 are not complete responses to store (§3.3, §3.4 not supported).
-  if (input.status < 200 || input.status === 206 || input.status === 304 || input.status >= 600) return 'status';
-  // §3: a request carrying Range is answered with partial content; not stored.
+  // §3: a final status; 206 and 304 are never stored as complete responses (§3.3, §3.4).
+  if (input.status < 200 || input.status > 599 || input.status === 206 || input.status === 304) return 'status';
+  // §3.3: responses to Range requests are partial; this cache does not combine partial content.
   if (input.requestHeaders.range !== undefined) return 'range';
-  // §5.2.2.5 / §5.2.1.5: no-store in the response or the request.
-  if (input.responseDirectives.has('no-store')) return 'no-store';
-  // §5.2.2.7: a shared cache must not store a private response.
-  if (input.responseDirectives.has('private')) return 'private';
-  // §5.2.2.4: a no-cache response must be validated before every reuse. Validation is not
-  // implemented yet (it comes with the RFC 9111 issue), so such responses are not stored.
-  if (input.responseDirectives.has('no-cache')) return 'no-cache';
+  // §5.2.2.3: with must-understand, store only statuses we understand, and then ignore no-store.
+  const mustUnderstand = cc.has('must-understand');
+  if (mustUnderstand && !UNDERSTOOD.has(input.status)) return 'status';
+  // §5.2.2.5: no-store.
+  if (cc.has('no-store') && !mustUnderstand) return 'no-store';
+  // §5.2.2.7: a shared cache must not store a private response (qualified or not).
+  if (cc.has('private')) return 'private';
   // Deliberate, as in Varnish and nginx: a response that sets a cookie is user-specific.
   if (input.responseHeaders['set-cookie'] !== undefined) return 'set-cookie';
-  // §3.5: requests with Authorization only when the response explicitly allows it.
+  // §3.5: a request with Authorization only when the response explicitly allows it.
   if (
     input.requestHeaders.authorization !== undefined &&
-    !input.responseDirectives.has('public') &&
-    !input.responseDirectives.has('s-maxage') &&
-    !input.responseDirectives.has('must-revalidate')
+    !cc.has('public') &&
+    !cc.has('s-maxage') &&
+    !cc.has('must-revalidate')
   ) {
     return 'authorization';
   }
-  // §4.1: Vary: * always fails to match, so storing it is pointless.
+  // §4.1: Vary: * never matches a later request, so storing it is pointless.
   if (input.varyNames === '*') return 'vary-star';
+  // §3: the response must allow caching: explicit freshness, public, or a heuristically
+  // cacheable status.
+  const explicitlyCacheable =
+    cc.has('public') || cc.has('max-age') || cc.has('s-maxage') || input.responseHeaders.expires !== undefined;
+  if (!explicitlyCacheable && !isHeuristicallyCacheable(input.status)) return 'not-cacheable';
   return undefined;
 }

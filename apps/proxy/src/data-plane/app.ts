@@ -4,12 +4,16 @@ import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
 import { createEnvelopeHandler } from './proxy-envelope.js';
-import { createTransparentHandler } from './transparent.js';
+import type { TargetResolver } from './request-target.js';
+import { createForwardingHandler } from './transparent.js';
 
 export interface DataPlaneAppOptions {
   engine: CacheEngine;
   logger: Logger;
   maxEnvelopeBytes: number;
+  /** Reverse-proxy mode: every path goes to this resolver's origin. Otherwise /http/ and /proxy. */
+  reverse?: TargetResolver | undefined;
+  transparent: TargetResolver;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
@@ -20,6 +24,19 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Proxy errors are counted; the control-plane routes keep their own accounting.
+  const countError: ErrorRequestHandler = (error, _req, _res, next) => {
+    engine.stats.recordError();
+    next(error);
+  };
+
+  if (options.reverse) {
+    // Like nginx proxy_pass or Varnish: every path and method belongs to the origin.
+    app.use(createForwardingHandler(engine, options.reverse, { addForwardedHeaders: true }) as unknown as RequestHandler);
+    app.use(countError);
+    app.use(createJsonErrorHandler(options.logger));
+    return app;
+  }
 
   app.post(
     '/proxy',
@@ -30,12 +47,10 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
   app.all('/proxy', (req, _res, next) => {
     next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));
   });
-  app.use('/http', createTransparentHandler(engine) as unknown as RequestHandler);
-  // Errors of the proxy routes above are counted; the routes below keep their own accounting.
-  const countError: ErrorRequestHandler = (error, _req, _res, next) => {
-    engine.stats.recordError();
-    next(error);
-  };
+  app.use(
+    '/http',
+    createForwardingHandler(engine, options.transparent, { addForwardedHeaders: false }) as unknown as RequestHandler,
+  );
   app.use(countError);
   if (options.extraRoutes) app.use(options.extraRoutes);
   app.use(notFoundHandler);

@@ -1,15 +1,24 @@
-import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { parseCacheControl } from '../cache/cache-control.js';
-import { appendCacheStatus, CACHE_NAME, formatCacheStatus, type ForwardReason } from '../cache/cache-status.js';
-import { currentAgeSec, determineFreshnessLifetime, remainingTtlSec } from '../cache/freshness.js';
-import { headerValue, type HeaderMap } from '../cache/headers.js';
-import { requestForbidsStoredResponse, requestForbidsStoring } from '../cache/request-directives.js';
-import { isHeuristicallyCacheable, whyNotStorable } from '../cache/storability.js';
-import { captureVaryValues, parseVary, varyMatches } from '../cache/vary.js';
 import { entryKeyFor } from '../cache/cache-key.js';
+import { appendCacheStatus, CACHE_NAME, formatCacheStatus, type CacheStatusParams, type ForwardReason } from '../cache/cache-status.js';
+import {
+  freshenHeaders,
+  hasCacheAnswerableConditional,
+  hasOriginOnlyConditional,
+  isNotModified,
+  notModifiedHeaders,
+  validatorHeaders,
+} from '../cache/conditional.js';
+import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
+import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
+import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
+import { selectByteRange } from '../cache/range.js';
+import { parseRequestDirectives, type RequestDirectives } from '../cache/request-directives.js';
+import { decideReuse, mayServeStaleOnError, selectVariant } from '../cache/reuse.js';
+import { whyNotStorable } from '../cache/storability.js';
+import { captureVaryValues, parseVary } from '../cache/vary.js';
 import type { Clock } from '../clock.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -17,14 +26,22 @@ import type { Stats } from '../stats/stats.js';
 import { entrySize, type CacheStore, type MaybePromise, type StoredResponse } from '../storage/types.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
 import { toUpstreamError } from '../upstream/upstream-errors.js';
+import { Coalescer } from './coalescer.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
+import { OriginResponse, type StoreSink } from './origin-response.js';
+import {
+  createStoredResponse,
+  NOT_STORED_FIELDS,
+  OWN_RESPONSE_FIELDS,
+  type CachePolicySettings,
+} from './stored-response.js';
 
-/** A request on its way through the cache, already validated by a front end (/http/ or /proxy). */
+/** A request on its way through the cache, already validated by a front end. */
 export interface ProxiedRequest {
   /** Upper-case request method. */
   method: string;
   url: URL;
-  /** Primary cache key (GET for GET and HEAD). */
+  /** Primary cache key of the URL (see entryKeyFor). */
   key: string;
   /** Client request headers, lowercase map, for the cache policy. */
   headers: HeaderMap;
@@ -36,8 +53,13 @@ export interface ProxiedRequest {
   signal?: AbortSignal | undefined;
 }
 
-/** A stored response that may be served, or why the request has to go to the origin. */
-export type LookupResult = StoredResponse | ForwardReason;
+/** How a front end emits responses: streamed over HTTP, or wrapped in the JSON envelope. */
+export interface Responder {
+  /** A response made from storage; `body` undefined means none (HEAD, 304). */
+  sendStored(status: number, headers: string[], body: Buffer | undefined): void;
+  /** Relays an origin response. */
+  relay(origin: OriginResponse): Promise<void>;
+}
 
 export interface CacheEngineOptions {
   store: CacheStore;
@@ -46,19 +68,32 @@ export interface CacheEngineOptions {
   clock: Clock;
   logger: Logger;
   guard: TargetGuard;
-  /** Freshness for responses without their own (CACHE_TTL); 0 disables. */
-  defaultTtlSec: number;
+  policy: CachePolicySettings;
   maxObjectBytes: number;
 }
 
+interface ForwardContext {
+  fwd: ForwardReason;
+  directives: RequestDirectives;
+  /** The selected stored response, when there is one (to validate, or to serve on error). */
+  stored?: StoredResponse | undefined;
+}
+
+interface UpstreamResult {
+  response: Dispatcher.ResponseData;
+  requestTime: number;
+  responseTime: number;
+  /** Whether the request carried the stored response's validators. */
+  validated: boolean;
+}
+
 const VIA = `1.1 ${CACHE_NAME}`;
-
-/** Response fields this cache computes itself; the origin's copies are dropped. */
-const OWN_RESPONSE_FIELDS = new Set(['age', 'cache-status', 'x-cache', 'x-cache-key', 'via']);
-/** Fields not kept in storage: the length is recomputed from the stored body. */
-const NOT_STORED_FIELDS = new Set([...OWN_RESPONSE_FIELDS, 'content-length']);
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const NOT_FRESHENED_FIELDS: ReadonlySet<string> = new Set([...NOT_STORED_FIELDS, 'set-cookie', 'set-cookie2']);
+const X_CACHE: Record<'hit' | 'stale' | 'revalidated', string> = { hit: 'HIT', stale: 'STALE', revalidated: 'REVALIDATED' };
+/** Client preconditions replaced by the stored response's validators when the cache validates. */
+const CLIENT_CONDITIONALS = new Set(['if-none-match', 'if-modified-since', 'range', 'if-range']);
+/** RFC 5861 §4: the origin errors after which stale-if-error applies. */
+const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 
 function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
@@ -69,104 +104,195 @@ function statusHasNoBody(status: number): boolean {
   return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
-function parseAgeSec(value: string | undefined): number {
-  return value !== undefined && /^\d+$/.test(value.trim()) ? Math.min(Number(value.trim()), 2 ** 31) : 0;
+function viaWithOurs(upstreamVia: string | undefined): string {
+  return upstreamVia ? `${upstreamVia}, ${VIA}` : VIA;
 }
 
-interface StorePlan {
-  lifetimeSec: number;
-  varyNames: string[];
-  applyUpstreamAge: boolean;
-}
+const NOT_CACHED = () =>
+  new ProxyError('PROXY_ERR_NOT_CACHED', 'only-if-cached: no stored response can answer this request (RFC 9111 §5.2.1.7)');
 
 /**
- * The data plane's engine: looks requests up in storage, forwards misses through the upstream
- * agent, streams origin bodies to the client while teeing storable ones into the store, and
- * invalidates after unsafe methods. Front ends (the lean hit listener, /http/, /proxy) only
- * translate between their wire format and this.
+ * The data plane's engine: RFC 9111 reuse of stored responses, validation, stale serving,
+ * coalescing of concurrent misses, storing origin responses while they stream, and invalidation.
+ * The decisions themselves are the pure functions of cache/; this class does the I/O around them.
  */
 export class CacheEngine {
   readonly stats: Stats;
   readonly clock: Clock;
+  readonly logger: Logger;
   private readonly options: CacheEngineOptions;
+  private readonly coalescer = new Coalescer();
 
   constructor(options: CacheEngineOptions) {
     this.options = options;
     this.stats = options.stats;
     this.clock = options.clock;
+    this.logger = options.logger;
   }
 
-  /** Finds a fresh stored response for a GET/HEAD. Synchronous when the store is. */
-  lookup(request: { key: string; headers: HeaderMap }): MaybePromise<LookupResult> {
-    if (requestForbidsStoredResponse(request.headers)) return 'request';
-    let found: MaybePromise<StoredResponse | undefined>;
+  /** The stored variants of a key. A storage failure is logged and reads as a miss. */
+  readVariants(key: string): MaybePromise<readonly StoredResponse[] | undefined> {
+    let found: MaybePromise<readonly StoredResponse[] | undefined>;
     try {
-      found = this.options.store.get(request.key);
+      found = this.options.store.getVariants(key);
     } catch (error) {
       this.storageFailed('get', error);
-      return 'uri-miss';
+      return undefined;
     }
     if (isPromise(found)) {
-      return found.then(
-        (entry) => this.select(entry, request.headers),
-        (error: unknown) => {
-          this.storageFailed('get', error);
-          return 'uri-miss' as const;
-        },
-      );
+      return found.catch((error: unknown) => {
+        this.storageFailed('get', error);
+        return undefined;
+      });
     }
-    return this.select(found, request.headers);
+    return found;
   }
 
-  private select(entry: StoredResponse | undefined, headers: HeaderMap): LookupResult {
-    if (entry === undefined) return 'uri-miss';
-    // RFC 9111 §4.1: the stored response is only used when the Vary-named request fields match.
-    if (!varyMatches(entry.vary, headers)) return 'vary-miss';
-    // §4.2: only fresh responses are served without contacting the origin.
-    if (entry.staleAt <= this.clock()) return 'stale';
-    return entry;
+  /**
+   * The hit path: answers synchronously when a fresh stored response may be reused for the
+   * request as it is (RFC 9111 §4). Returns false when the full path has to decide.
+   */
+  serveIfFresh(request: Pick<ProxiedRequest, 'method' | 'headers'>, variants: readonly StoredResponse[] | undefined, responder: Responder): boolean {
+    const entry = selectVariant(variants, request.headers);
+    if (entry === undefined) return false;
+    if (hasOriginOnlyConditional(request.headers)) return false;
+    const directives = parseRequestDirectives(request.headers);
+    if (decideReuse(entry, directives, this.clock()).action !== 'serve') return false;
+    this.serveEntry(request, responder, entry, 'hit', {});
+    return true;
   }
 
-  /** Response headers for serving a stored response now: stored fields plus Age and this cache's own. */
-  storedResponseHeaders(entry: StoredResponse, now: number): string[] {
-    const cacheStatus = appendCacheStatus(
-      entry.upstreamCacheStatus,
-      formatCacheStatus({ hit: true, ttlSec: remainingTtlSec(entry, now) }),
-    );
-    const headers = entry.headers.concat(
-      'age',
-      String(currentAgeSec(entry, now)),
-      'cache-status',
-      cacheStatus,
-      'x-cache',
-      'HIT',
-      'x-cache-key',
-      entry.key,
-    );
-    if (!statusHasNoBody(entry.status)) headers.push('content-length', String(entry.body.length));
-    return headers;
-  }
-
-  /** Writes a stored response (HEAD: headers only) and counts the hit. */
-  serveStored(res: ServerResponse, entry: StoredResponse, method: string): void {
-    res.writeHead(entry.status, this.storedResponseHeaders(entry, this.clock()));
-    if (method === 'HEAD') {
-      res.end();
-    } else {
-      res.end(entry.body);
+  /** Answers a request: from storage, after validation, or from the origin. */
+  async handle(request: ProxiedRequest, responder: Responder, known?: { variants: readonly StoredResponse[] | undefined }): Promise<void> {
+    const { method } = request;
+    if (method !== 'GET' && method !== 'HEAD') return this.pass(request, responder);
+    const directives = parseRequestDirectives(request.headers);
+    // Preconditions only the origin can evaluate: forward, but the answer may still be stored.
+    if (hasOriginOnlyConditional(request.headers)) {
+      return this.fetch(request, responder, { fwd: 'request', directives }, undefined);
     }
-    this.recordHit(entry);
+    const variants = known ? known.variants : await this.readVariants(request.key);
+    const entry = selectVariant(variants, request.headers);
+    if (entry === undefined) {
+      if (directives.onlyIfCached) throw NOT_CACHED();
+      return this.fetchCoalesced(request, responder, { fwd: variants ? 'vary-miss' : 'uri-miss', directives });
+    }
+    const decision = decideReuse(entry, directives, this.clock());
+    if (decision.action === 'serve') {
+      this.serveEntry(request, responder, entry, 'hit', {});
+      return;
+    }
+    if (decision.action === 'serve-stale') {
+      this.serveEntry(request, responder, entry, 'stale', { hit: true, detail: decision.reason });
+      if (decision.reason === 'stale-while-revalidate') this.revalidateInBackground(request, entry, directives);
+      return;
+    }
+    // §5.2.1.7: only-if-cached never goes forward.
+    if (directives.onlyIfCached) throw NOT_CACHED();
+    return this.fetchCoalesced(request, responder, { fwd: decision.fwd, directives, stored: entry });
   }
 
-  recordHit(entry: StoredResponse): void {
-    entry.hits++;
-    this.stats.recordHit(entry.body.length);
+  /** Concurrent misses for one key wait for a single origin request (not when the client asked for validation). */
+  private async fetchCoalesced(request: ProxiedRequest, responder: Responder, context: ForwardContext): Promise<void> {
+    if (context.directives.noCache || context.fwd === 'request' || request.method !== 'GET') {
+      return this.fetch(request, responder, context, undefined);
+    }
+    const leader = this.coalescer.waitFor(request.key);
+    if (leader === undefined) {
+      return this.fetch(request, responder, context, this.coalescer.lead(request.key));
+    }
+    this.stats.recordCoalesced();
+    await leader;
+    const entry = selectVariant(await this.readVariants(request.key), request.headers);
+    if (entry !== undefined && decideReuse(entry, context.directives, this.clock()).action === 'serve') {
+      this.serveEntry(request, responder, entry, 'hit', { detail: 'coalesced' });
+      return;
+    }
+    // Nothing usable was stored (not storable, Vary mismatch, leader failed): go to the origin.
+    return this.fetch(request, responder, { ...context, stored: entry ?? context.stored }, undefined);
   }
 
-  /** Forwards a request to the origin. Rejects with a ProxyError (blocked, unreachable, timeout…). */
-  async forward(request: ProxiedRequest, fwd: ForwardReason): Promise<OriginResponse> {
+  /** Forwards a GET/HEAD, validating the stored response when it has validators. */
+  private async fetch(
+    request: ProxiedRequest,
+    responder: Responder,
+    context: ForwardContext,
+    settle: (() => void) | undefined,
+  ): Promise<void> {
+    const done = settle ?? noop;
+    const { stored, directives } = context;
+    let result: UpstreamResult;
+    try {
+      result = await this.send(request, stored?.hasValidators ? stored : undefined);
+    } catch (error) {
+      done();
+      // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.
+      if (stored && mayServeStaleOnError(stored, directives, this.clock())) {
+        this.serveEntry(request, responder, stored, 'stale', { fwd: 'stale', detail: 'stale-if-error' });
+        return;
+      }
+      throw error;
+    }
+    const { response } = result;
+    if (stored && result.validated && response.statusCode === 304) {
+      // §4.3.4: a 304 freshens the stored response, which then answers the request.
+      discardBody(response.body);
+      const refreshed = this.freshen(stored, response.headers, result);
+      if (refreshed) await this.put(refreshed);
+      done();
+      this.serveEntry(request, responder, refreshed ?? stored, 'revalidated', {
+        fwd: context.fwd,
+        fwdStatus: 304,
+        stored: refreshed !== undefined,
+      });
+      return;
+    }
+    if (stored && ERROR_STATUSES.has(response.statusCode) && mayServeStaleOnError(stored, directives, this.clock())) {
+      discardBody(response.body);
+      done();
+      this.serveEntry(request, responder, stored, 'stale', {
+        fwd: 'stale',
+        fwdStatus: response.statusCode,
+        detail: 'stale-if-error',
+      });
+      return;
+    }
+    if (request.method === 'HEAD' && stored && response.statusCode === 200) this.freshenFromHead(stored, result);
+    const origin = this.originResponse(request, result, context, done);
+    this.stats.record('miss');
+    await responder.relay(origin);
+  }
+
+  /** Other methods: forwarded without the cache; a success invalidates what they changed (§4.4). */
+  private async pass(request: ProxiedRequest, responder: Responder): Promise<void> {
+    const result = await this.send(request, undefined);
+    const { response } = result;
+    if (isUnsafeMethod(request.method)) {
+      for (const url of invalidationTargets(request.url, response.statusCode, response.headers)) {
+        this.invalidate(url);
+      }
+    }
+    const origin = this.originResponse(request, result, { fwd: 'method', directives: parseRequestDirectives(request.headers) }, noop);
+    this.stats.record('bypass');
+    await responder.relay(origin);
+  }
+
+  /** Sends the request upstream; with `validate`, its validators replace the client's preconditions. */
+  private async send(request: ProxiedRequest, validate: StoredResponse | undefined): Promise<UpstreamResult> {
     const { url } = request;
     this.options.guard.assertUrlAllowed(url);
+    let headers = request.forwardHeaders;
+    if (validate) {
+      headers = [];
+      for (let i = 0; i < request.forwardHeaders.length; i += 2) {
+        if (!CLIENT_CONDITIONALS.has(request.forwardHeaders[i]!.toLowerCase())) {
+          headers.push(request.forwardHeaders[i]!, request.forwardHeaders[i + 1]!);
+        }
+      }
+      // §4.3.1: the stored response's validators.
+      headers.push(...validatorHeaders(headerListToMap(validate.headers)));
+    }
+    const requestTime = this.clock();
     let response: Dispatcher.ResponseData;
     try {
       response = await this.options.agent.request({
@@ -174,114 +300,273 @@ export class CacheEngine {
         path: `${url.pathname}${url.search}`,
         method: request.method,
         // RFC 9110 §7.6.3: a proxy adds itself to Via.
-        headers: [...request.forwardHeaders, 'via', VIA],
+        headers: [...headers, 'via', VIA],
         body: request.body ?? null,
         signal: request.signal ?? null,
       });
     } catch (error) {
       throw toUpstreamError(error, url);
     }
+    return { response, requestTime, responseTime: this.clock(), validated: validate !== undefined };
+  }
 
+  /** Wraps an origin response for relaying, deciding whether (and how) it is stored. */
+  private originResponse(
+    request: ProxiedRequest,
+    result: UpstreamResult,
+    context: ForwardContext,
+    settle: () => void,
+  ): OriginResponse {
+    const { response } = result;
+    const responseHeaders = response.headers as HeaderMap;
     const cacheable = request.method === 'GET' || request.method === 'HEAD';
-    const plan = cacheable ? this.planStore(request, response) : undefined;
-
-    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the stored target URI.
-    if (!SAFE_METHODS.has(request.method) && response.statusCode >= 200 && response.statusCode < 400) {
-      this.invalidate(url);
-    }
-
-    const bypassed = !cacheable || fwd === 'request';
-    if (bypassed) this.stats.recordBypass();
-    else this.stats.recordMiss();
-
-    return new OriginResponse(this, request, response, {
-      plan,
-      xCache: bypassed ? 'BYPASS' : 'MISS',
-      fwd: cacheable ? fwd : 'method',
+    const plan = cacheable ? this.planStore(request, result, context) : { reason: undefined, entry: undefined };
+    const cacheStatus = appendCacheStatus(
+      headerValue(responseHeaders, 'cache-status'),
+      formatCacheStatus({
+        fwd: context.fwd,
+        fwdStatus: response.statusCode,
+        stored: plan.entry !== undefined,
+        ttlSec: plan.entry ? remainingTtlSec(plan.entry, result.responseTime) : undefined,
+        detail: plan.reason,
+      }),
+    );
+    const headers = forwardableResponseHeaders(responseHeaders, OWN_RESPONSE_FIELDS);
+    headers.push(
+      'via',
+      viaWithOurs(headerValue(responseHeaders, 'via')),
+      'age',
+      String(plan.entry ? currentAgeSec(plan.entry, result.responseTime) : ageHeaderSec(responseHeaders)),
+      'cache-status',
+      cacheStatus,
+      'x-cache',
+      cacheable ? 'MISS' : 'BYPASS',
+      'x-cache-key',
+      request.key,
+    );
+    const preview = plan.entry;
+    const sink: StoreSink | undefined = preview && {
+      maxObjectBytes: this.options.maxObjectBytes,
+      commit: (body) => this.put({ ...preview, body, size: entrySize({ ...preview, body }) }),
+    };
+    return new OriginResponse({
+      status: response.statusCode,
+      headers,
+      body: response.body,
+      target: request.url,
+      stats: this.stats,
+      logger: this.logger,
+      sink,
+      onSettled: settle,
     });
   }
 
-  /** Decides whether (and for how long) the origin response will be stored. */
-  private planStore(request: ProxiedRequest, response: Dispatcher.ResponseData): StorePlan | undefined {
+  /**
+   * Whether an origin response to a GET/HEAD is stored (RFC 9111 §3), and its entry without the
+   * body (which arrives later). The reason is reported in Cache-Status `detail` when not stored.
+   */
+  private planStore(
+    request: ProxiedRequest,
+    result: UpstreamResult,
+    context: ForwardContext,
+  ): { reason: string | undefined; entry: StoredResponse | undefined } {
+    const { response } = result;
     const responseHeaders = response.headers as HeaderMap;
-    const responseDirectives = parseCacheControl(responseHeaders['cache-control']);
     const varyNames = parseVary(headerValue(responseHeaders, 'vary'));
     const reason = whyNotStorable({
       method: request.method,
       status: response.statusCode,
       requestHeaders: request.headers,
       responseHeaders,
-      responseDirectives,
+      responseDirectives: parseCacheControl(responseHeaders['cache-control']),
       varyNames,
     });
-    if (reason !== undefined || varyNames === '*') return undefined;
-    // RFC 9111 §5.2.1.5: a request with no-store must not have its response stored.
-    if (requestForbidsStoring(request.headers)) return undefined;
-    const { lifetimeSec, source } = determineFreshnessLifetime({
-      responseDirectives,
-      expires: headerValue(responseHeaders, 'expires'),
-      date: headerValue(responseHeaders, 'date'),
-      nowMs: this.clock(),
-      defaultTtlSec: this.options.defaultTtlSec,
-      overrideTtlSec: request.ttlOverrideSec,
-    });
-    // Without explicit freshness, only heuristically cacheable statuses may be stored (§4.2.2).
-    if (source === 'default' && !isHeuristicallyCacheable(response.statusCode)) return undefined;
-    if (lifetimeSec <= 0) return undefined;
+    if (reason !== undefined) return { reason, entry: undefined };
+    // §5.2.1.5: a request with no-store must not have its response stored.
+    if (context.directives.noStore) return { reason: 'request-no-store', entry: undefined };
+    // `?ttl=0` on /proxy: the caller asked for no caching at all.
+    if (request.ttlOverrideSec === 0) return { reason: 'ttl-zero', entry: undefined };
     const declaredLength = headerValue(responseHeaders, 'content-length');
     if (declaredLength !== undefined && Number(declaredLength) > this.options.maxObjectBytes) {
       this.stats.recordNotStoredTooLarge();
-      return undefined;
+      return { reason: 'too-large', entry: undefined };
     }
-    return { lifetimeSec, varyNames, applyUpstreamAge: source !== 'override' };
-  }
-
-  /** Stores a completely received origin response. Storage errors are logged, never thrown. */
-  commit(request: ProxiedRequest, response: Dispatcher.ResponseData, plan: StorePlan, body: Buffer): void {
-    const now = this.clock();
-    const responseHeaders = response.headers as HeaderMap;
-    const upstreamAgeSec = parseAgeSec(headerValue(responseHeaders, 'age'));
-    const freshForSec = plan.applyUpstreamAge ? plan.lifetimeSec - upstreamAgeSec : plan.lifetimeSec;
-    if (freshForSec <= 0) return;
     const headers = forwardableResponseHeaders(responseHeaders, NOT_STORED_FIELDS);
     headers.push('via', viaWithOurs(headerValue(responseHeaders, 'via')));
-    const url = request.url.href;
-    const entry: StoredResponse = {
-      key: request.key,
-      url,
-      method: 'GET',
-      status: response.statusCode,
-      headers,
-      body,
-      vary: captureVaryValues(plan.varyNames, request.headers),
-      storedAt: now,
-      staleAt: now + freshForSec * 1000,
-      expiresAt: now + freshForSec * 1000,
-      initialAgeSec: plan.applyUpstreamAge ? upstreamAgeSec : 0,
-      upstreamCacheStatus: headerValue(responseHeaders, 'cache-status'),
-      size: entrySize({ key: request.key, url, headers, body }),
-      hits: 0,
-    };
+    const entry = createStoredResponse(
+      {
+        key: request.key,
+        url: request.url.href,
+        status: response.statusCode,
+        headers,
+        body: EMPTY_BODY,
+        vary: captureVaryValues(varyNames as string[], request.headers),
+        receivedHeaders: responseHeaders,
+        requestTime: result.requestTime,
+        responseTime: result.responseTime,
+        upstreamCacheStatus: headerValue(responseHeaders, 'cache-status'),
+        overrideTtlSec: request.ttlOverrideSec,
+      },
+      this.options.policy,
+    );
+    // Stale on arrival with nothing to validate it with: storing it could never help.
+    if (entry === undefined) return { reason: 'stale-on-arrival', entry: undefined };
+    return { reason: undefined, entry };
+  }
+
+  /** §3.2, §4.3.4: the stored response with the header fields of a 304 (or matching HEAD) applied. */
+  private freshen(stored: StoredResponse, update: HeaderMap, result: UpstreamResult): StoredResponse | undefined {
+    // Set-Cookie is never stored (deliberately, see whyNotStorable), not even from a 304.
+    const headers = freshenHeaders(stored.headers, forwardableResponseHeaders(update, NOT_FRESHENED_FIELDS));
+    return createStoredResponse(
+      {
+        key: stored.key,
+        url: stored.url,
+        status: stored.status,
+        headers,
+        body: stored.body,
+        vary: stored.vary,
+        receivedHeaders: update,
+        requestTime: result.requestTime,
+        responseTime: result.responseTime,
+        upstreamCacheStatus: headerValue(update, 'cache-status') ?? stored.upstreamCacheStatus,
+        hits: stored.hits,
+      },
+      this.options.policy,
+    );
+  }
+
+  /**
+   * §4.3.5: a 200 to HEAD freshens the stored GET response when it describes the same
+   * representation (same entity tag, or same Last-Modified without entity tags, and the same
+   * Content-Length when it has one); otherwise the stored response is no longer usable.
+   */
+  private freshenFromHead(stored: StoredResponse, result: UpstreamResult): void {
+    const headers = result.response.headers as HeaderMap;
+    const storedHeaders = headerListToMap(stored.headers);
+    const etag = headerValue(headers, 'etag');
+    const lastModified = headerValue(headers, 'last-modified');
+    const length = headerValue(headers, 'content-length');
+    const sameValidator =
+      etag !== undefined
+        ? etag === headerValue(storedHeaders, 'etag')
+        : lastModified !== undefined && lastModified === headerValue(storedHeaders, 'last-modified');
+    const sameLength = length === undefined || Number(length) === stored.body.length;
+    if (!sameValidator || !sameLength) {
+      // "SHOULD consider the stored response to be stale": it describes another representation.
+      this.invalidate(new URL(stored.url));
+      return;
+    }
+    const refreshed = this.freshen(stored, headers, result);
+    if (refreshed) void this.put(refreshed);
+  }
+
+  /** RFC 5861 §3: one background request revalidates a response served stale. */
+  private revalidateInBackground(request: ProxiedRequest, stored: StoredResponse, directives: RequestDirectives): void {
+    const settle = this.coalescer.lead(request.key);
+    if (settle === undefined) return; // already being refreshed
+    this.stats.recordBackgroundRevalidation();
+    const background: ProxiedRequest = { ...request, method: 'GET', body: undefined, signal: undefined };
+    const context: ForwardContext = { fwd: 'stale', directives, stored };
+    void (async () => {
+      try {
+        const result = await this.send(background, stored.hasValidators ? stored : undefined);
+        if (result.validated && result.response.statusCode === 304) {
+          discardBody(result.response.body);
+          const refreshed = this.freshen(stored, result.response.headers, result);
+          if (refreshed) await this.put(refreshed);
+          settle();
+          return;
+        }
+        await this.originResponse(background, result, context, settle).consume();
+      } catch (error) {
+        settle();
+        this.logger.debug({ err: error, url: request.url.href }, 'background revalidation failed');
+      }
+    })();
+  }
+
+  /** Writes a stored response: 304 or a byte range when the request asks for it (§4.3.2, RFC 9110 §14). */
+  private serveEntry(
+    request: Pick<ProxiedRequest, 'method' | 'headers'>,
+    responder: Responder,
+    entry: StoredResponse,
+    outcome: 'hit' | 'stale' | 'revalidated',
+    cacheStatus: CacheStatusParams,
+  ): void {
+    const now = this.clock();
+    const own = [
+      'age',
+      String(currentAgeSec(entry, now)),
+      'cache-status',
+      appendCacheStatus(
+        entry.upstreamCacheStatus,
+        formatCacheStatus({ hit: outcome === 'hit', ...cacheStatus, ttlSec: remainingTtlSec(entry, now) }),
+      ),
+      'x-cache',
+      X_CACHE[outcome],
+      'x-cache-key',
+      entry.key,
+    ];
+    entry.hits++;
+    this.stats.record(outcome);
+    const { headers: requestHeaders } = request;
+    if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers))) {
+      responder.sendStored(304, notModifiedHeaders(entry.headers).concat(own), undefined);
+      return;
+    }
+    const headers = entry.headers.concat(own);
+    const { body } = entry;
+    if (statusHasNoBody(entry.status)) {
+      responder.sendStored(entry.status, headers, undefined);
+      return;
+    }
+    if (requestHeaders.range !== undefined && entry.status === 200 && request.method === 'GET') {
+      const range = selectByteRange(requestHeaders, headerListToMap(entry.headers), body.length);
+      if (range === 'unsatisfiable') {
+        headers.push('content-range', `bytes */${body.length}`, 'content-length', '0');
+        responder.sendStored(416, headers, undefined);
+        return;
+      }
+      if (range !== undefined) {
+        const slice = body.subarray(range.start, range.end + 1);
+        headers.push('content-range', `bytes ${range.start}-${range.end}/${body.length}`, 'content-length', String(slice.length));
+        this.stats.recordCacheBytes(slice.length);
+        responder.sendStored(206, headers, slice);
+        return;
+      }
+    }
+    headers.push('content-length', String(body.length));
+    if (request.method === 'HEAD') {
+      responder.sendStored(entry.status, headers, undefined);
+      return;
+    }
+    this.stats.recordCacheBytes(body.length);
+    responder.sendStored(entry.status, headers, body);
+  }
+
+  /** Stores an entry; storage errors are logged, never thrown. */
+  private put(entry: StoredResponse): void | Promise<void> {
     try {
       const stored = this.options.store.put(entry);
       if (isPromise(stored)) {
-        stored.then(
-          (ok) => ok && this.stats.recordStore(),
+        return stored.then(
+          (ok) => {
+            if (ok) this.stats.recordStore();
+          },
           (error: unknown) => this.storageFailed('put', error),
         );
-      } else if (stored) {
-        this.stats.recordStore();
       }
+      if (stored) this.stats.recordStore();
     } catch (error) {
       this.storageFailed('put', error);
     }
   }
 
-  /** Removes the stored GET/HEAD response for a URL (RFC 9111 §4.4). */
+  /** Removes every stored variant of a URL (RFC 9111 §4.4). */
   invalidate(url: URL): void {
-    const key = entryKeyFor(url);
     try {
-      const deleted = this.options.store.delete(key);
+      const deleted = this.options.store.delete(entryKeyFor(url));
       if (isPromise(deleted)) {
         deleted.then(
           (ok) => ok && this.stats.recordInvalidation(),
@@ -295,149 +580,32 @@ export class CacheEngine {
     }
   }
 
-  get maxObjectBytes(): number {
-    return this.options.maxObjectBytes;
-  }
-
-  get logger(): Logger {
-    return this.options.logger;
-  }
-
   private storageFailed(operation: string, error: unknown): void {
-    this.options.logger.warn({ err: error, operation }, 'cache storage operation failed; treated as a miss');
+    this.logger.warn({ err: error, operation }, 'cache storage operation failed; treated as a miss');
   }
 }
 
-function viaWithOurs(upstreamVia: string | undefined): string {
-  return upstreamVia ? `${upstreamVia}, ${VIA}` : VIA;
-}
+const EMPTY_BODY = Buffer.alloc(0);
+
+function noop(): void {}
 
 /**
- * An origin response on its way to the client. The body is consumed exactly once, either piped
- * to a client response or read whole (for the JSON envelope); while it flows it is collected for
- * storage when the plan allows and it stays under MAX_OBJECT_BYTES. Nothing is stored unless the
- * body was received completely.
+ * Drops an origin body we do not relay: a small one is read to its end so the connection can be
+ * reused, a larger one cut (undici's dump). The error listener keeps an abort from becoming an
+ * uncaught exception.
  */
-export class OriginResponse {
-  readonly status: number;
-  /** Headers for the client: origin fields (hop-by-hop removed) plus Age, Via and this cache's own. */
-  readonly headers: string[];
-  readonly xCache: 'MISS' | 'BYPASS';
-  readonly key: string;
-  private readonly body: Readable;
-  private chunks: Buffer[] | undefined;
-  private collectedBytes = 0;
-
-  constructor(
-    private readonly engine: CacheEngine,
-    private readonly request: ProxiedRequest,
-    private readonly response: Dispatcher.ResponseData,
-    meta: { plan: StorePlan | undefined; xCache: 'MISS' | 'BYPASS'; fwd: ForwardReason },
-  ) {
-    this.status = response.statusCode;
-    this.xCache = meta.xCache;
-    this.key = request.key;
-    this.body = response.body;
-    this.plan = meta.plan;
-    this.chunks = meta.plan ? [] : undefined;
-    const responseHeaders = response.headers as HeaderMap;
-    const cacheStatus = appendCacheStatus(
-      headerValue(responseHeaders, 'cache-status'),
-      formatCacheStatus({
-        fwd: meta.fwd,
-        fwdStatus: response.statusCode,
-        stored: meta.plan !== undefined,
-        ttlSec: meta.plan?.lifetimeSec,
-      }),
-    );
-    this.headers = forwardableResponseHeaders(responseHeaders, OWN_RESPONSE_FIELDS);
-    this.headers.push(
-      'via',
-      viaWithOurs(headerValue(responseHeaders, 'via')),
-      'age',
-      String(parseAgeSec(headerValue(responseHeaders, 'age'))),
-      'cache-status',
-      cacheStatus,
-      'x-cache',
-      this.xCache,
-      'x-cache-key',
-      request.key,
-    );
+function discardBody(body: Readable): void {
+  body.on('error', noop);
+  const dumpable = body as Readable & { dump?: (options: { limit: number }) => Promise<void> };
+  if (typeof dumpable.dump === 'function') {
+    dumpable.dump({ limit: 64 * 1024 }).catch(noop);
+  } else {
+    body.destroy();
   }
+}
 
-  private readonly plan: StorePlan | undefined;
-
-  private collect(chunk: Buffer): void {
-    this.engine.stats.recordOriginBytes(chunk.length);
-    if (this.chunks === undefined) return;
-    this.collectedBytes += chunk.length;
-    if (this.collectedBytes > this.engine.maxObjectBytes) {
-      // Too large to store: keep streaming, stop collecting.
-      this.chunks = undefined;
-      this.engine.stats.recordNotStoredTooLarge();
-      return;
-    }
-    this.chunks.push(chunk);
-  }
-
-  private finish(): void {
-    if (this.plan === undefined || this.chunks === undefined) return;
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.collectedBytes);
-    this.chunks = undefined;
-    this.engine.commit(this.request, this.response, this.plan, body);
-  }
-
-  /**
-   * Streams the response to the client. Resolves when the client got all of it or the exchange
-   * ended early (client gone, origin failed mid-body: the client connection is then cut, since
-   * its status line is already sent). Never rejects.
-   */
-  pipeTo(res: ServerResponse): Promise<void> {
-    res.writeHead(this.status, this.headers);
-    this.body.on('data', (chunk: Buffer) => this.collect(chunk));
-    return new Promise((resolve) => {
-      pipeline(this.body, res, (error) => {
-        if (error) {
-          this.chunks = undefined;
-          this.engine.logger.debug({ err: error, url: this.request.url.href }, 'response stream ended early');
-          if (!res.destroyed) res.destroy();
-        } else {
-          this.finish();
-        }
-        resolve();
-      });
-    });
-  }
-
-  /** Reads the whole body (for the JSON envelope); rejects beyond `limitBytes`. */
-  async readAll(limitBytes: number): Promise<Buffer> {
-    const received: Buffer[] = [];
-    let total = 0;
-    try {
-      for await (const chunk of this.body as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (total > limitBytes) {
-          this.chunks = undefined;
-          this.body.destroy();
-          throw new ProxyError(
-            'PROXY_ERR_RESPONSE_TOO_LARGE',
-            `The origin response is larger than MAX_ENVELOPE_BYTES (${limitBytes} bytes); use /http/ to stream it`,
-          );
-        }
-        this.collect(chunk);
-        received.push(chunk);
-      }
-    } catch (error) {
-      this.chunks = undefined;
-      throw error instanceof ProxyError ? error : toUpstreamError(error, this.request.url);
-    }
-    this.finish();
-    return Buffer.concat(received, total);
-  }
-
-  /** Drops the body without reading it. */
-  discard(): void {
-    this.chunks = undefined;
-    this.body.destroy();
-  }
+/** The Age an origin (or an upstream cache) reported, for relayed responses that are not stored. */
+function ageHeaderSec(headers: HeaderMap): number {
+  const value = headerValue(headers, 'age')?.split(',')[0]?.trim();
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : 0;
 }

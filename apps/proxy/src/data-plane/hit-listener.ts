@@ -1,18 +1,19 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { StoredResponse } from '../storage/types.js';
 import type { CacheEngine } from './cache-engine.js';
-import { rememberTarget, resolveTransparentTarget, TRANSPARENT_PREFIX } from './request-target.js';
+import { rememberTarget, type ResolvedTarget, type TargetResolver } from './request-target.js';
+import { StreamResponder } from './responders.js';
 
 /**
- * The lean front of the data port. Cache hits are answered here, straight on `node:http`,
+ * The lean front of the data port. Fresh cache hits are answered here, straight on `node:http`,
  * without entering Express (which costs several times the work of a hit). Everything else —
- * misses, errors, other methods, /proxy, the control plane — falls through to `next`.
+ * misses, stale entries, errors, other methods, /proxy, the control plane — goes to `next`.
  */
-export function createHitListener(engine: CacheEngine, next: RequestListener): RequestListener {
+export function createHitListener(engine: CacheEngine, resolve: TargetResolver, next: RequestListener): RequestListener {
   return function hitListener(req: IncomingMessage, res: ServerResponse): void {
     const method = req.method;
-    const url = req.url;
-    if ((method === 'GET' || method === 'HEAD') && url !== undefined && url.startsWith(TRANSPARENT_PREFIX)) {
-      const served = tryServeHit(engine, req, res, url, method);
+    if (method === 'GET' || method === 'HEAD') {
+      const served = tryServeHit(engine, resolve, req, res);
       if (served === true) return;
       if (served !== false) {
         served.then(
@@ -28,32 +29,35 @@ export function createHitListener(engine: CacheEngine, next: RequestListener): R
 
 function tryServeHit(
   engine: CacheEngine,
+  resolve: TargetResolver,
   req: IncomingMessage,
   res: ServerResponse,
-  url: string,
-  method: string,
 ): boolean | Promise<boolean> {
-  let target;
+  let target: ResolvedTarget | undefined;
   try {
-    target = resolveTransparentTarget(req, url);
+    target = resolve(req);
   } catch {
-    return false; // the Express path answers the 400 with its JSON error
+    return false; // the Express path answers with the JSON error
   }
-  const found = engine.lookup({ key: target.key, headers: req.headers });
-  if (typeof found === 'string') {
-    rememberTarget(req, { ...target, fwd: found });
-    return false;
-  }
+  if (target === undefined) return false;
+  const found = engine.readVariants(target.key);
   if (found instanceof Promise) {
-    return found.then((result) => {
-      if (typeof result === 'string') {
-        rememberTarget(req, { ...target, fwd: result });
-        return false;
-      }
-      engine.serveStored(res, result, method);
-      return true;
-    });
+    const resolved = target;
+    return found.then((variants) => serve(engine, req, res, resolved, variants));
   }
-  engine.serveStored(res, found, method);
-  return true;
+  return serve(engine, req, res, target, found);
+}
+
+function serve(
+  engine: CacheEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ResolvedTarget,
+  variants: readonly StoredResponse[] | undefined,
+): boolean {
+  if (engine.serveIfFresh({ method: req.method ?? 'GET', headers: req.headers }, variants, new StreamResponder(res))) {
+    return true;
+  }
+  rememberTarget(req, { ...target, lookedUp: { variants } });
+  return false;
 }

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { ProxyRequestSchema, type ProxyResponse } from '@caching-proxy/shared';
 import { entryKeyFor } from '../cache/cache-key.js';
-import type { ForwardReason } from '../cache/cache-status.js';
 import { ProxyError } from '../errors.js';
-import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
+import type { CacheEngine, ProxiedRequest, Responder } from './cache-engine.js';
+import type { OriginResponse } from './origin-response.js';
 import { headerListToMap } from '../cache/headers.js';
 import { forwardableRequestHeaders } from './hop-by-hop.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
@@ -80,32 +80,39 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
       signal: clientGoneSignal(res),
     };
 
-    let fwd: ForwardReason = 'method';
-    if (request.method === 'GET' || request.method === 'HEAD') {
-      const found = await engine.lookup(request);
-      if (typeof found !== 'string') {
-        const headers = engine.storedResponseHeaders(found, engine.clock());
-        engine.recordHit(found);
-        sendEnvelope(res, headers, {
-          status_code: found.status,
-          ...encodeContent(request.method === 'HEAD' ? Buffer.alloc(0) : found.body, headerListToMap(headers)),
-          from_cache: true,
-          cache_key: request.key,
-        });
-        return;
-      }
-      fwd = found;
-    }
-    const origin = await engine.forward(request, fwd);
-    const responseBody = await origin.readAll(options.maxEnvelopeBytes);
-    sendEnvelope(res, origin.headers, {
-      status_code: origin.status,
-      ...encodeContent(responseBody, headerListToMap(origin.headers)),
-      from_cache: false,
-      cache_key: request.key,
-    });
+    await engine.handle(request, new EnvelopeResponder(res, request.key, options.maxEnvelopeBytes));
   };
 }
+
+/** Answers with the seed's JSON envelope: stored responses as they are, origin responses read whole. */
+class EnvelopeResponder implements Responder {
+  constructor(
+    private readonly res: Response,
+    private readonly key: string,
+    private readonly maxEnvelopeBytes: number,
+  ) {}
+
+  sendStored(status: number, headers: string[], body: Buffer | undefined): void {
+    sendEnvelope(this.res, headers, {
+      status_code: status,
+      ...encodeContent(body ?? EMPTY, headerListToMap(headers)),
+      from_cache: true,
+      cache_key: this.key,
+    });
+  }
+
+  async relay(origin: OriginResponse): Promise<void> {
+    const body = await origin.readAll(this.maxEnvelopeBytes);
+    sendEnvelope(this.res, origin.headers, {
+      status_code: origin.status,
+      ...encodeContent(body, headerListToMap(origin.headers)),
+      from_cache: false,
+      cache_key: this.key,
+    });
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
 
 const CACHE_FIELDS = ['age', 'cache-status', 'x-cache', 'x-cache-key'];
 

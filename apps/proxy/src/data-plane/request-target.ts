@@ -1,18 +1,25 @@
 import type { IncomingMessage } from 'node:http';
 import { entryKeyFor } from '../cache/cache-key.js';
-import type { ForwardReason } from '../cache/cache-status.js';
-import { parseTransparentTarget } from './target.js';
+import { ProxyError } from '../errors.js';
+import type { StoredResponse } from '../storage/types.js';
+import { parseTargetUrl, parseTransparentTarget } from './target.js';
 
 /** The transparent-mode prefix: `/http/{target}`. */
 export const TRANSPARENT_PREFIX = '/http/';
 
-/** What the lean hit listener learned about a request, so the Express path does not redo it. */
+/** A request's target, and what the lean hit listener already learned about it. */
 export interface ResolvedTarget {
   url: URL;
   key: string;
-  /** Why the hit listener could not answer (a lookup already happened). */
-  fwd?: ForwardReason;
+  /** The stored variants the hit listener read (so the Express path does not read them again). */
+  lookedUp?: { variants: readonly StoredResponse[] | undefined };
 }
+
+/**
+ * Finds the target of a data-plane request from its raw URL (never Express's decoded params):
+ * undefined when the request is not for this front end, a ProxyError when it is malformed.
+ */
+export type TargetResolver = (req: IncomingMessage) => ResolvedTarget | undefined;
 
 const RESOLVED = Symbol('caching-proxy.resolved-target');
 
@@ -22,12 +29,38 @@ export function rememberTarget(req: IncomingMessage, resolved: ResolvedTarget): 
   (req as WithResolved)[RESOLVED] = resolved;
 }
 
-/** Parses the `/http/{target}` request's target from the raw URL (never Express's decoded params). */
-export function resolveTransparentTarget(req: IncomingMessage, rawUrl: string): ResolvedTarget {
-  const known = (req as WithResolved)[RESOLVED];
+function remembered(req: IncomingMessage): ResolvedTarget | undefined {
+  return (req as WithResolved)[RESOLVED];
+}
+
+/** `/http/{target}`: the target is everything after the prefix. */
+export const resolveTransparentTarget: TargetResolver = (req) => {
+  const known = remembered(req);
   if (known) return known;
-  const url = parseTransparentTarget(rawUrl.slice(TRANSPARENT_PREFIX.length));
+  const raw = req.url ?? '';
+  if (!raw.startsWith(TRANSPARENT_PREFIX)) return undefined;
+  const url = parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length));
   const resolved = { url, key: entryKeyFor(url) };
   rememberTarget(req, resolved);
   return resolved;
+};
+
+/** Reverse-proxy mode: every request path is a path on the one origin (ORIGIN_URL). */
+export function createReverseResolver(originUrl: URL): TargetResolver {
+  const base = originUrl.href.replace(/\/$/, '');
+  return (req) => {
+    const known = remembered(req);
+    if (known) return known;
+    const raw = req.url ?? '';
+    if (!raw.startsWith('/')) {
+      throw new ProxyError('PROXY_ERR_INVALID_URL', 'Expected an origin-form request target (a path starting with /)');
+    }
+    const url = parseTargetUrl(`${base}${raw}`);
+    if (url.origin !== originUrl.origin) {
+      throw new ProxyError('PROXY_ERR_INVALID_URL', 'The request path does not stay on the configured origin');
+    }
+    const resolved = { url, key: entryKeyFor(url) };
+    rememberTarget(req, resolved);
+    return resolved;
+  };
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ForwardReason } from '../cache/cache-status.js';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
 import { forwardableRequestHeaders } from './hop-by-hop.js';
-import { resolveTransparentTarget } from './request-target.js';
+import type { TargetResolver } from './request-target.js';
+import { StreamResponder } from './responders.js';
 
 /** Whether the client sent a request body (RFC 9112 §6.3: a length or a transfer coding). */
 export function hasRequestBody(req: IncomingMessage): boolean {
@@ -19,37 +19,45 @@ export function clientGoneSignal(res: ServerResponse): AbortSignal {
   return controller.signal;
 }
 
+/** X-Forwarded-For/-Host/-Proto, as a reverse proxy in front of one origin adds them. */
+function forwardedFor(req: IncomingMessage): string[] {
+  const prior = req.headers['x-forwarded-for'];
+  const client = req.socket.remoteAddress ?? 'unknown';
+  const headers = ['x-forwarded-for', prior ? `${String(prior)}, ${client}` : client, 'x-forwarded-proto', 'http'];
+  if (req.headers.host) headers.push('x-forwarded-host', req.headers.host);
+  return headers;
+}
+
+const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+
 /**
- * `ANY /http/{target}` on the Express path: misses, stale entries, and every other method.
- * Hits were answered by the lean hit listener before Express was entered.
+ * The streaming front ends on the Express path: `ANY /http/{target}`, and every path in
+ * reverse-proxy mode. Fresh hits were answered by the lean hit listener before Express.
  */
-export function createTransparentHandler(engine: CacheEngine) {
-  return async function transparentHandler(req: IncomingMessage & { originalUrl: string }, res: ServerResponse) {
-    const target = resolveTransparentTarget(req, req.originalUrl);
-    const method = req.method ?? 'GET';
+export function createForwardingHandler(
+  engine: CacheEngine,
+  resolve: TargetResolver,
+  options: { addForwardedHeaders: boolean },
+) {
+  return async function forwardingHandler(req: IncomingMessage & { originalUrl: string }, res: ServerResponse) {
+    // Express strips a mount path from req.url; the resolver reads the raw, original URL.
+    req.url = req.originalUrl;
+    const target = resolve(req);
+    if (target === undefined) throw new Error('request routed to a front end that does not resolve it');
+    let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
+    if (options.addForwardedHeaders) {
+      forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
+      forwardHeaders.push(...forwardedFor(req));
+    }
     const request: ProxiedRequest = {
-      method,
+      method: req.method ?? 'GET',
       url: target.url,
       key: target.key,
       headers: req.headers,
-      forwardHeaders: forwardableRequestHeaders(req.rawHeaders),
+      forwardHeaders,
       body: hasRequestBody(req) ? req : undefined,
       signal: clientGoneSignal(res),
     };
-    let fwd: ForwardReason = 'method';
-    if (method === 'GET' || method === 'HEAD') {
-      if (target.fwd !== undefined) {
-        fwd = target.fwd;
-      } else {
-        const found = await engine.lookup(request);
-        if (typeof found !== 'string') {
-          engine.serveStored(res, found, method);
-          return;
-        }
-        fwd = found;
-      }
-    }
-    const origin = await engine.forward(request, fwd);
-    await origin.pipeTo(res);
+    await engine.handle(request, new StreamResponder(res), target.lookedUp);
   };
 }

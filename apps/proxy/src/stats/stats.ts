@@ -1,11 +1,33 @@
 import type { Clock } from '../clock.js';
 
+/**
+ * How a proxied request was answered. Every request has exactly one outcome, so the outcome
+ * counters add up to the total.
+ */
+export type Outcome =
+  /** Served fresh from storage without contacting the origin (coalesced waiters included). */
+  | 'hit'
+  /** Served stale from storage (max-stale, stale-while-revalidate, stale-if-error). */
+  | 'stale'
+  /** Validated with the origin (304) and served from storage. */
+  | 'revalidated'
+  /** A cacheable request answered by the origin's response. */
+  | 'miss'
+  /** Not a cacheable request (other methods, Range on a miss, …): relayed without the cache. */
+  | 'bypass'
+  /** Answered with a proxy error. */
+  | 'error';
+
 /** Counters of what the data plane did. Incremented on the hit path, so plain fields only. */
 export interface StatsCounters {
   hits: number;
+  stale: number;
+  revalidated: number;
   misses: number;
   bypasses: number;
   errors: number;
+  coalesced: number;
+  backgroundRevalidations: number;
   stores: number;
   notStoredTooLarge: number;
   invalidations: number;
@@ -13,13 +35,26 @@ export interface StatsCounters {
   bytesFromOrigin: number;
 }
 
+const OUTCOME_COUNTER: Record<Outcome, keyof StatsCounters> = {
+  hit: 'hits',
+  stale: 'stale',
+  revalidated: 'revalidated',
+  miss: 'misses',
+  bypass: 'bypasses',
+  error: 'errors',
+};
+
 /** In-process statistics for one proxy process. */
 export class Stats {
   readonly counters: StatsCounters = {
     hits: 0,
+    stale: 0,
+    revalidated: 0,
     misses: 0,
     bypasses: 0,
     errors: 0,
+    coalesced: 0,
+    backgroundRevalidations: 0,
     stores: 0,
     notStoredTooLarge: 0,
     invalidations: 0,
@@ -32,25 +67,28 @@ export class Stats {
     this.startedAt = clock();
   }
 
-  recordHit(bodyBytes: number): void {
-    this.counters.hits++;
-    this.counters.bytesFromCache += bodyBytes;
+  record(outcome: Outcome): void {
+    this.counters[OUTCOME_COUNTER[outcome]]++;
   }
 
-  recordMiss(): void {
-    this.counters.misses++;
+  recordCacheBytes(bytes: number): void {
+    this.counters.bytesFromCache += bytes;
   }
 
-  recordBypass(): void {
-    this.counters.bypasses++;
+  recordOriginBytes(bytes: number): void {
+    this.counters.bytesFromOrigin += bytes;
   }
 
   recordError(): void {
     this.counters.errors++;
   }
 
-  recordOriginBytes(bytes: number): void {
-    this.counters.bytesFromOrigin += bytes;
+  recordCoalesced(): void {
+    this.counters.coalesced++;
+  }
+
+  recordBackgroundRevalidation(): void {
+    this.counters.backgroundRevalidations++;
   }
 
   recordStore(): void {
@@ -74,8 +112,12 @@ export class Stats {
   }
 }
 
-/** hits / (hits + misses) in percent, two decimals; 0 before the first lookup. */
-export function hitRatePercent(hits: number, misses: number): number {
-  const lookups = hits + misses;
-  return lookups === 0 ? 0 : Math.round((hits / lookups) * 10000) / 100;
+/**
+ * Share of cacheable requests answered from storage without waiting for the origin's content:
+ * (hits + stale) / (hits + stale + revalidated + misses), in percent, two decimals; 0 before the
+ * first lookup.
+ */
+export function hitRatePercent(c: Pick<StatsCounters, 'hits' | 'stale' | 'revalidated' | 'misses'>): number {
+  const lookups = c.hits + c.stale + c.revalidated + c.misses;
+  return lookups === 0 ? 0 : Math.round(((c.hits + c.stale) / lookups) * 10000) / 100;
 }

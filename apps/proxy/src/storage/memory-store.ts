@@ -3,80 +3,127 @@ import type { Clock } from '../clock.js';
 import type { CacheAdmin, CacheStore, StoreUsage, StoredResponse } from './types.js';
 
 export interface MemoryStoreOptions {
+  /** MAX_CACHE_SIZE: stored responses (variants), all URLs together. */
   maxEntries: number;
+  /** MAX_CACHE_BYTES. */
   maxBytes: number;
   clock: Clock;
+  /** Variants kept per URL before the oldest is dropped (a Vary on User-Agent could otherwise explode). */
+  maxVariantsPerKey?: number;
+}
+
+/** The variants of one URL: the LRU's unit (a URL's variants age and are evicted together). */
+interface VariantGroup {
+  readonly variants: readonly StoredResponse[];
+  readonly size: number;
+  readonly expiresAt: number;
 }
 
 /**
- * In-process LRU store bounded by entry count and bytes, with a per-entry TTL
- * (the entry's `expiresAt`). Synchronous, so a hit costs no promise.
+ * In-process LRU store bounded by entry count and bytes, with a per-entry TTL (`expiresAt`).
+ * Synchronous, so a hit costs no promise. The LRU unit is a URL with its variants; the entry
+ * bound counts variants.
  */
 export class MemoryStore implements CacheStore, CacheAdmin {
   readonly backend = 'memory' as const;
-  private readonly lru: LRUCache<string, StoredResponse>;
+  private readonly lru: LRUCache<string, VariantGroup>;
   private readonly clock: Clock;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
+  private readonly maxVariantsPerKey: number;
+  private variantCount = 0;
   private evictions = 0;
 
   constructor(options: MemoryStoreOptions) {
     this.clock = options.clock;
     this.maxEntries = options.maxEntries;
     this.maxBytes = options.maxBytes;
-    this.lru = new LRUCache<string, StoredResponse>({
+    // A URL never holds more variants than the whole entry bound.
+    this.maxVariantsPerKey = Math.max(1, Math.min(options.maxVariantsPerKey ?? 32, options.maxEntries));
+    this.lru = new LRUCache<string, VariantGroup>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
       maxEntrySize: options.maxBytes,
-      sizeCalculation: (entry) => Math.max(1, entry.size),
+      sizeCalculation: (group) => Math.max(1, group.size),
       // Resolution 0: always ask the injected clock, so expiry follows it exactly.
       ttlResolution: 0,
       perf: { now: () => this.clock() },
       allowStale: false,
       updateAgeOnGet: false,
-      dispose: (_value, _key, reason) => {
-        if (reason === 'evict') this.evictions++;
+      dispose: (group, _key, reason) => {
+        this.variantCount -= group.variants.length;
+        if (reason === 'evict') this.evictions += group.variants.length;
       },
     });
   }
 
-  get(key: string): StoredResponse | undefined {
-    const entry = this.lru.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.clock()) {
-      this.lru.delete(key);
-      return undefined;
-    }
-    return entry;
+  getVariants(key: string): readonly StoredResponse[] | undefined {
+    const group = this.lru.get(key);
+    if (group === undefined) return undefined;
+    const now = this.clock();
+    // Most groups have one variant, whose expiry is the group's own.
+    if (group.variants.length === 1) return group.expiresAt > now ? group.variants : undefined;
+    const live = group.variants.filter((v) => v.expiresAt > now);
+    return live.length > 0 ? live : undefined;
   }
 
   put(entry: StoredResponse): boolean {
-    const ttlMs = entry.expiresAt - this.clock();
-    if (ttlMs <= 0 || entry.size > this.maxBytes) return false;
-    this.lru.set(entry.key, entry, { ttl: ttlMs });
+    const now = this.clock();
+    if (entry.expiresAt <= now || entry.size > this.maxBytes) return false;
+    const existing = this.lru.peek(entry.key);
+    const others = (existing?.variants ?? []).filter((v) => v.variantKey !== entry.variantKey && v.expiresAt > now);
+    const variants = [...others.slice(Math.max(0, others.length - (this.maxVariantsPerKey - 1))), entry];
+    const group: VariantGroup = {
+      variants,
+      size: variants.reduce((sum, v) => sum + v.size, 0),
+      expiresAt: Math.max(...variants.map((v) => v.expiresAt)),
+    };
+    if (group.size > this.maxBytes) return false;
+    this.makeRoomForVariants(variants.length - (existing?.variants.length ?? 0), entry.key);
+    this.lru.set(entry.key, group, { ttl: group.expiresAt - now });
+    this.variantCount += variants.length;
     return this.lru.has(entry.key);
+  }
+
+  /** The entry bound counts variants: evict least recently used URLs until the new ones fit. */
+  private makeRoomForVariants(added: number, keepKey: string): void {
+    while (added > 0 && this.variantCount + added > this.maxEntries && this.lru.size > 0) {
+      let oldest: string | undefined;
+      for (const key of this.lru.rkeys()) {
+        if (key !== keepKey) {
+          oldest = key;
+          break;
+        }
+      }
+      if (oldest === undefined) return;
+      const group = this.lru.peek(oldest);
+      this.lru.delete(oldest);
+      if (group) this.evictions += group.variants.length;
+    }
   }
 
   delete(key: string): boolean {
     return this.lru.delete(key);
   }
 
-  info(key: string): StoredResponse | undefined {
+  info(key: string): readonly StoredResponse[] | undefined {
     // peek: looking at an entry from the admin API must not refresh its LRU position.
-    const entry = this.lru.peek(key);
-    if (entry === undefined || entry.expiresAt <= this.clock()) return undefined;
-    return entry;
+    const group = this.lru.peek(key);
+    if (group === undefined) return undefined;
+    const now = this.clock();
+    const live = group.variants.filter((v) => v.expiresAt > now);
+    return live.length > 0 ? live : undefined;
   }
 
   clear(): number {
-    const count = this.lru.size;
+    const count = this.variantCount;
     this.lru.clear();
     return count;
   }
 
   usage(): StoreUsage {
     return {
-      entries: this.lru.size,
+      entries: this.variantCount,
       sizeBytes: this.lru.calculatedSize,
       maxEntries: this.maxEntries,
       maxBytes: this.maxBytes,

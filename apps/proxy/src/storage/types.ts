@@ -3,9 +3,16 @@ import type { VaryValues } from '../cache/vary.js';
 /** A value or a promise of it: the memory store answers synchronously, so hits need no microtask. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** One stored response. Timestamps are absolute milliseconds since the epoch. */
+/**
+ * One stored response: one variant of a primary key (RFC 9111 §4.1). Timestamps are absolute
+ * milliseconds since the epoch; the reuse policy is precomputed when storing, so a hit only
+ * compares numbers.
+ */
 export interface StoredResponse {
+  /** Primary cache key (method + URL); shared by every variant of the URL. */
   readonly key: string;
+  /** Key of this variant: the primary key plus the Vary-selected request values. */
+  readonly variantKey: string;
   /** Normalised target URL the response was fetched from. */
   readonly url: string;
   /** Request method the entry answers (GET; HEAD is served from it). */
@@ -13,33 +20,48 @@ export interface StoredResponse {
   readonly status: number;
   /**
    * Response headers as a flat `[name, value, name, value, …]` list, ready for `writeHead`:
-   * hop-by-hop fields, Content-Length, Age and this cache's own headers removed.
+   * hop-by-hop fields, Content-Length, Age and this cache's own fields removed.
    */
   readonly headers: readonly string[];
   readonly body: Buffer;
   /** Request header values the response was selected by (Vary). */
   readonly vary: VaryValues;
-  readonly storedAt: number;
-  /** When the response stops being fresh. */
-  readonly staleAt: number;
-  /** When storage may drop the entry. */
-  readonly expiresAt: number;
-  /** Age the response already had when received (RFC 9111 §4.2.3 corrected initial age). */
+  /** request_time and response_time of RFC 9111 §4.2.3. */
+  readonly requestTime: number;
+  readonly responseTime: number;
+  /** corrected_initial_age (§4.2.3), seconds. */
   readonly initialAgeSec: number;
-  /** Bytes the entry counts against the byte bound: body, headers and a fixed overhead. */
-  readonly size: number;
+  /** freshness_lifetime (§4.2.1), seconds. */
+  readonly lifetimeSec: number;
+  /** When current_age reaches the freshness lifetime. */
+  readonly staleAt: number;
+  /** When storage may drop the entry (stale entries are kept for validation and stale serving). */
+  readonly expiresAt: number;
+  /** §5.2.2.4: every reuse needs validation. */
+  readonly noCache: boolean;
+  /** §5.2.2.2, §5.2.2.8, §5.2.2.10: never served stale. */
+  readonly mustRevalidate: boolean;
+  /** RFC 5861 windows, seconds (0 when absent). */
+  readonly staleWhileRevalidateSec: number;
+  readonly staleIfErrorSec: number;
+  /** Whether a conditional request can validate it (ETag or Last-Modified). */
+  readonly hasValidators: boolean;
   /** Cache-Status members added by caches between the origin and us (RFC 9211 §2). */
   readonly upstreamCacheStatus?: string | undefined;
+  /** Bytes the entry counts against the byte bound: body, headers and a fixed overhead. */
+  readonly size: number;
   /** Times served from the cache; advisory (not exact across processes). */
   hits: number;
 }
 
-/** What the data plane needs from storage: the three-method store interface. */
+/** What the data plane needs from storage. */
 export interface CacheStore {
   readonly backend: 'memory' | 'redis';
-  get(key: string): MaybePromise<StoredResponse | undefined>;
-  /** Stores the entry; false when it was refused (too large). */
+  /** The stored variants of a primary key, undefined when there are none. */
+  getVariants(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
+  /** Stores a variant, replacing the one with the same variant key; false when refused (too large). */
   put(entry: StoredResponse): MaybePromise<boolean>;
+  /** Deletes every variant of a primary key. */
   delete(key: string): MaybePromise<boolean>;
 }
 
@@ -54,7 +76,8 @@ export interface StoreUsage {
 /** What the control plane needs from storage. */
 export interface CacheAdmin {
   readonly backend: 'memory' | 'redis';
-  info(key: string): MaybePromise<StoredResponse | undefined>;
+  /** Every variant stored under a primary key (without refreshing its LRU position). */
+  info(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
   delete(key: string): MaybePromise<boolean>;
   clear(): MaybePromise<number>;
   usage(): MaybePromise<StoreUsage>;
@@ -62,11 +85,11 @@ export interface CacheAdmin {
   check(): MaybePromise<{ ok: boolean; detail?: string }>;
 }
 
-/** Fixed per-entry overhead counted in `size`, covering the object, key and bookkeeping. */
+/** Fixed per-entry overhead counted in `size`, covering the object, keys and bookkeeping. */
 export const ENTRY_OVERHEAD_BYTES = 512;
 
 export function entrySize(parts: { key: string; url: string; headers: readonly string[]; body: Buffer }): number {
-  let size = ENTRY_OVERHEAD_BYTES + parts.key.length + parts.url.length + parts.body.length;
+  let size = ENTRY_OVERHEAD_BYTES + 2 * parts.key.length + parts.url.length + parts.body.length;
   for (const h of parts.headers) size += h.length;
   return size;
 }

@@ -1,6 +1,6 @@
 import { CacheKeySchema } from '@caching-proxy/shared';
 import { describe, expect, it } from 'vitest';
-import { buildCacheKey, entryKeyFor } from '../../src/cache/cache-key.js';
+import { buildCacheKey, buildVariantKey, entryKeyFor } from '../../src/cache/cache-key.js';
 
 describe('buildCacheKey (RFC 9111 §2: method and target URI)', () => {
   it('is 64 lowercase hex characters, the shape CacheKeySchema accepts', () => {
@@ -53,5 +53,57 @@ describe('entryKeyFor', () => {
 
   it('keeps /a%2Fb distinct from /a/b', () => {
     expect(entryKeyFor(new URL('https://example.com/a%2Fb'))).not.toBe(entryKeyFor(new URL('https://example.com/a/b')));
+  });
+});
+
+describe('buildVariantKey (RFC 9111 §4.1)', () => {
+  const primary = buildCacheKey({ method: 'GET', url: 'https://example.com/a' });
+
+  it('is the primary key when the response varies on nothing', () => {
+    expect(buildVariantKey(primary, {})).toBe(primary);
+  });
+
+  it('differs from the primary key when the response varies', () => {
+    const key = buildVariantKey(primary, { 'accept-encoding': 'gzip' });
+    expect(key).not.toBe(primary);
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is deterministic for the same values', () => {
+    expect(buildVariantKey(primary, { accept: 'text/html' })).toBe(buildVariantKey(primary, { accept: 'text/html' }));
+  });
+
+  it('does not depend on the order of the field names', () => {
+    expect(buildVariantKey(primary, { accept: 'text/html', 'accept-encoding': 'gzip' })).toBe(
+      buildVariantKey(primary, { 'accept-encoding': 'gzip', accept: 'text/html' }),
+    );
+  });
+
+  it('keeps an absent field (null) distinct from an empty one', () => {
+    expect(buildVariantKey(primary, { authorization: null })).not.toBe(buildVariantKey(primary, { authorization: '' }));
+  });
+
+  it('keeps an absent field distinct from the string "null"', () => {
+    expect(buildVariantKey(primary, { 'x-a': null })).not.toBe(buildVariantKey(primary, { 'x-a': 'null' }));
+  });
+
+  it('differs by value', () => {
+    expect(buildVariantKey(primary, { 'accept-encoding': 'gzip' })).not.toBe(
+      buildVariantKey(primary, { 'accept-encoding': 'br' }),
+    );
+  });
+
+  it('differs by field name for the same value', () => {
+    expect(buildVariantKey(primary, { 'x-a': 'v' })).not.toBe(buildVariantKey(primary, { 'x-b': 'v' }));
+  });
+
+  it('differs by primary key for the same values', () => {
+    const other = buildCacheKey({ method: 'GET', url: 'https://example.com/b' });
+    expect(buildVariantKey(primary, { accept: 'text/html' })).not.toBe(buildVariantKey(other, { accept: 'text/html' }));
+  });
+
+  it('does not collide when a separator moves between names and values', () => {
+    expect(buildVariantKey(primary, { a: 'b,c', d: 'e' })).not.toBe(buildVariantKey(primary, { a: 'b', 'c,d': 'e' }));
+    expect(buildVariantKey(primary, { a: 'b","c' })).not.toBe(buildVariantKey(primary, { a: 'b', c: '' }));
   });
 });

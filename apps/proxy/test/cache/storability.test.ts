@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseCacheControl } from '../../src/cache/cache-control.js';
 import type { HeaderMap } from '../../src/cache/headers.js';
-import { isHeuristicallyCacheable, whyNotStorable, type StorabilityInput } from '../../src/cache/storability.js';
+import {
+  isHeuristicallyCacheable,
+  whyNotStorable,
+  type NotStoredReason,
+  type StorabilityInput,
+} from '../../src/cache/storability.js';
 
 function input(overrides: {
   method?: string;
@@ -58,8 +63,61 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
       expect(whyNotStorable(input({ status: 999 }))).toBe('status');
     });
 
-    it.each([200, 203, 204, 301, 404, 500, 503, 599])('leaves the final status %i to the freshness rules', (status) => {
-      expect(whyNotStorable(input({ status }))).toBeUndefined();
+    it.each([200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501])(
+      'stores the heuristically cacheable status %i without explicit freshness (RFC 9110 §15.1)',
+      (status) => {
+        expect(whyNotStorable(input({ status }))).toBeUndefined();
+      },
+    );
+
+    it.each([201, 302, 500, 503, 599])('stores the final status %i when it has explicit freshness', (status) => {
+      expect(whyNotStorable(input({ status, cacheControl: 'max-age=60' }))).toBeUndefined();
+    });
+
+    it('stores a status this cache does not know when the response allows caching (RFC 9111 §3)', () => {
+      expect(whyNotStorable(input({ status: 299, cacheControl: 'max-age=60' }))).toBeUndefined();
+    });
+  });
+
+  describe('not-cacheable (§3: nothing allows caching the response)', () => {
+    it.each([201, 202, 302, 303, 307, 400, 403, 500, 502, 503, 504, 599])(
+      'does not store %i without max-age, s-maxage, Expires or public',
+      (status) => {
+        expect(whyNotStorable(input({ status }))).toBe('not-cacheable');
+      },
+    );
+
+    it('does not treat Last-Modified as permission to store a non-heuristic status (RFC 9111 §4.2.2)', () => {
+      expect(
+        whyNotStorable(input({ status: 500, responseHeaders: { 'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT' } })),
+      ).toBe('not-cacheable');
+    });
+
+    it('does not treat directives that allow no caching as permission to store (RFC 9111 §3)', () => {
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'no-cache, must-revalidate' }))).toBe('not-cacheable');
+    });
+
+    it('stores a non-heuristic status marked public (RFC 9111 §5.2.2.9)', () => {
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'public' }))).toBeUndefined();
+    });
+
+    it('stores a non-heuristic status with max-age (RFC 9111 §5.2.2.1)', () => {
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'max-age=10' }))).toBeUndefined();
+    });
+
+    it('stores a non-heuristic status with s-maxage (RFC 9111 §5.2.2.10)', () => {
+      expect(whyNotStorable(input({ status: 302, cacheControl: 's-maxage=10' }))).toBeUndefined();
+    });
+
+    it('stores a non-heuristic status with Expires, even an invalid one (RFC 9111 §3, §5.3)', () => {
+      expect(
+        whyNotStorable(input({ status: 500, responseHeaders: { expires: 'Thu, 01 Jan 2026 00:00:00 GMT' } })),
+      ).toBeUndefined();
+      expect(whyNotStorable(input({ status: 302, responseHeaders: { expires: '0' } }))).toBeUndefined();
+    });
+
+    it('stores a heuristically cacheable 200 without any caching directive (RFC 9111 §4.2.2)', () => {
+      expect(whyNotStorable(input({ status: 200 }))).toBeUndefined();
     });
   });
 
@@ -79,9 +137,56 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
     });
   });
 
-  describe('no-cache (§5.2.2.4: reuse needs validation, which this version does not do yet)', () => {
-    it('does not store a response with Cache-Control: no-cache', () => {
-      expect(whyNotStorable(input({ cacheControl: 'no-cache, max-age=60' }))).toBe('no-cache');
+  describe('no-cache (§5.2.2.4: reuse needs validation, storing is allowed)', () => {
+    it('stores a response with Cache-Control: no-cache', () => {
+      expect(whyNotStorable(input({ cacheControl: 'no-cache, max-age=60' }))).toBeUndefined();
+      expect(whyNotStorable(input({ cacheControl: 'no-cache' }))).toBeUndefined();
+    });
+
+    it('stores a response with the qualified form no-cache="field"', () => {
+      expect(whyNotStorable(input({ cacheControl: 'no-cache="set-cookie", max-age=60' }))).toBeUndefined();
+    });
+
+    it('stores the response to a request with no-cache (RFC 9111 §5.2.1.4)', () => {
+      expect(whyNotStorable(input({ requestHeaders: { 'cache-control': 'no-cache' } }))).toBeUndefined();
+    });
+
+    it('has no "no-cache" reason for not storing', () => {
+      expectTypeOf<'no-cache'>().not.toExtend<NotStoredReason>();
+    });
+  });
+
+  describe('must-understand (§5.2.2.3)', () => {
+    it('stores an understood status despite no-store', () => {
+      expect(whyNotStorable(input({ status: 200, cacheControl: 'must-understand, no-store, max-age=60' }))).toBeUndefined();
+      expect(whyNotStorable(input({ status: 404, cacheControl: 'no-store, must-understand' }))).toBeUndefined();
+    });
+
+    it('does not store a status it does not understand, like 299', () => {
+      expect(whyNotStorable(input({ status: 299, cacheControl: 'must-understand, no-store, max-age=60' }))).toBe('status');
+      expect(whyNotStorable(input({ status: 299, cacheControl: 'must-understand, max-age=60' }))).toBe('status');
+    });
+
+    it('does not store 206 or 304 with must-understand either (RFC 9111 §3.3, §4.3.4)', () => {
+      expect(whyNotStorable(input({ status: 206, cacheControl: 'must-understand, no-store' }))).toBe('status');
+      expect(whyNotStorable(input({ status: 304, cacheControl: 'must-understand, no-store' }))).toBe('status');
+    });
+
+    it('reads must-understand case-insensitively', () => {
+      expect(whyNotStorable(input({ status: 200, cacheControl: 'Must-Understand, No-Store' }))).toBeUndefined();
+    });
+
+    it('still refuses a private response (RFC 9111 §5.2.2.7)', () => {
+      expect(whyNotStorable(input({ cacheControl: 'must-understand, no-store, private' }))).toBe('private');
+    });
+
+    it('still needs something that allows caching a non-heuristic status (RFC 9111 §3)', () => {
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'must-understand, no-store' }))).toBe('not-cacheable');
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'must-understand, no-store, max-age=5' }))).toBeUndefined();
+    });
+
+    it('leaves no-store in force without must-understand (RFC 9111 §5.2.2.5)', () => {
+      expect(whyNotStorable(input({ status: 200, cacheControl: 'no-store, max-age=60' }))).toBe('no-store');
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureVaryValues, parseVary, varyMatches } from '../../src/cache/vary.js';
+import { captureVaryValues, normalizeFieldValue, parseVary, varyMatches } from '../../src/cache/vary.js';
 
 describe('parseVary (RFC 9110 §12.5.5)', () => {
   it('returns no names when the response has no Vary header', () => {
@@ -26,6 +26,43 @@ describe('parseVary (RFC 9110 §12.5.5)', () => {
   });
 });
 
+describe('normalizeFieldValue (RFC 9111 §4.1)', () => {
+  it('gives null for an absent field, distinct from an empty one', () => {
+    expect(normalizeFieldValue('accept', undefined)).toBeNull();
+    expect(normalizeFieldValue('accept', '')).toBe('');
+  });
+
+  it('joins list members with "," and no whitespace', () => {
+    expect(normalizeFieldValue('accept', 'text/html ,  application/json')).toBe('text/html,application/json');
+    expect(normalizeFieldValue('accept', 'text/html, application/json')).toBe(
+      normalizeFieldValue('accept', 'text/html,application/json'),
+    );
+  });
+
+  it('drops empty list members (RFC 9110 §5.6.1)', () => {
+    expect(normalizeFieldValue('accept', ', text/html,, ,image/png,')).toBe('text/html,image/png');
+  });
+
+  it('removes whitespace around ";" parameter separators', () => {
+    expect(normalizeFieldValue('accept', 'text/html ; q=0.9 ,image/png;  q=0.1')).toBe('text/html;q=0.9,image/png;q=0.1');
+  });
+
+  it('collapses runs of whitespace inside a member to one space', () => {
+    expect(normalizeFieldValue('user-agent', 'Mozilla/5.0   (X11)\tGecko')).toBe('Mozilla/5.0 (X11) Gecko');
+  });
+
+  it.each(['accept-encoding', 'accept-charset', 'accept-language', 'te'])(
+    'lowercases %s, whose members are case-insensitive',
+    (name) => {
+      expect(normalizeFieldValue(name, 'GZIP;Q=0.5, En-US')).toBe('gzip;q=0.5,en-us');
+    },
+  );
+
+  it.each(['accept', 'user-agent', 'authorization', 'x-custom'])('keeps the case of %s', (name) => {
+    expect(normalizeFieldValue(name, 'Text/HTML;Level=A')).toBe('Text/HTML;Level=A');
+  });
+});
+
 describe('captureVaryValues (RFC 9111 §4.1)', () => {
   it('records the request value of each named header', () => {
     expect(captureVaryValues(['accept-encoding'], { 'accept-encoding': 'gzip' })).toEqual({ 'accept-encoding': 'gzip' });
@@ -45,6 +82,15 @@ describe('captureVaryValues (RFC 9111 §4.1)', () => {
     });
     expect(captureVaryValues(['user-agent'], { 'user-agent': 'Mozilla/5.0   (X11)' })).toEqual({
       'user-agent': 'Mozilla/5.0 (X11)',
+    });
+    expect(captureVaryValues(['accept'], { accept: 'text/html ; q=0.9' })).toEqual({ accept: 'text/html;q=0.9' });
+  });
+
+  it('lowercases the value of a case-insensitive field and keeps the case of others', () => {
+    const request = { 'accept-language': 'EN-us', 'user-agent': 'Bot/1.0' };
+    expect(captureVaryValues(['accept-language', 'user-agent'], request)).toEqual({
+      'accept-language': 'en-us',
+      'user-agent': 'Bot/1.0',
     });
   });
 
@@ -90,8 +136,26 @@ describe('varyMatches (RFC 9111 §4.1)', () => {
     expect(varyMatches(stored, { 'accept-encoding': ['gzip', 'br'], 'accept-language': 'en' })).toBe(true);
   });
 
-  it('compares values case-sensitively, assuming no field-specific normalisation', () => {
-    expect(varyMatches(stored, { 'accept-encoding': 'GZIP, BR', 'accept-language': 'en' })).toBe(false);
+  it('ignores whitespace around parameter separators', () => {
+    const withQ = captureVaryValues(['accept'], { accept: 'text/html;q=0.9, */*;q=0.1' });
+    expect(varyMatches(withQ, { accept: 'text/html ; q=0.9,*/* ;q=0.1' })).toBe(true);
+  });
+
+  it('ignores case differences in accept-encoding, accept-charset, accept-language and te', () => {
+    expect(varyMatches(stored, { 'accept-encoding': 'GZIP, BR', 'accept-language': 'EN' })).toBe(true);
+    const charsetTe = captureVaryValues(['accept-charset', 'te'], { 'accept-charset': 'utf-8', te: 'trailers' });
+    expect(varyMatches(charsetTe, { 'accept-charset': 'UTF-8', te: 'Trailers' })).toBe(true);
+  });
+
+  it('compares other fields case-sensitively, since their values may be case-sensitive', () => {
+    const byAgent = captureVaryValues(['user-agent', 'accept'], { 'user-agent': 'Bot/1.0', accept: 'text/html;level=a' });
+    expect(varyMatches(byAgent, { 'user-agent': 'bot/1.0', accept: 'text/html;level=a' })).toBe(false);
+    expect(varyMatches(byAgent, { 'user-agent': 'Bot/1.0', accept: 'text/html;level=A' })).toBe(false);
+    expect(varyMatches(byAgent, { 'user-agent': 'Bot/1.0', accept: 'text/html;level=a' })).toBe(true);
+  });
+
+  it('does not ignore the order of list members', () => {
+    expect(varyMatches(stored, { 'accept-encoding': 'br, gzip', 'accept-language': 'en' })).toBe(false);
   });
 
   it('ignores headers the response did not vary on', () => {

@@ -15,6 +15,10 @@ export interface SendOptions {
   body?: string | Buffer;
 }
 
+function hasHeader(headers: Record<string, unknown> | undefined, name: string): boolean {
+  return Object.keys(headers ?? {}).some((h) => h.toLowerCase() === name);
+}
+
 /**
  * Sends one request with the path exactly as given (no URL normalisation, unlike fetch),
  * on a fresh connection.
@@ -28,7 +32,11 @@ export function send(baseUrl: string, path: string, options: SendOptions = {}): 
         port: base.port,
         path,
         method: options.method ?? 'GET',
-        headers: options.headers,
+        // Node sends DELETE/OPTIONS bodies without framing unless told the length.
+        headers:
+          options.body !== undefined && !hasHeader(options.headers, 'content-length')
+            ? { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) }
+            : options.headers,
         agent: false,
       },
       (res) => {

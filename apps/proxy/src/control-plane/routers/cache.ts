@@ -5,28 +5,40 @@ import {
   ClearResultSchema,
   DeleteResultSchema,
   type CacheEntryInfo,
+  type CacheVariantInfo,
 } from '@caching-proxy/shared';
 import { currentAgeSec, remainingTtlSec } from '../../cache/freshness.js';
 import { headerListToMap } from '../../cache/headers.js';
 import type { StoredResponse } from '../../storage/types.js';
 import { fail, protectedProcedure, router } from '../trpc.js';
 
-function toEntryInfo(entry: StoredResponse, now: number): CacheEntryInfo {
+function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
+  const ttl = remainingTtlSec(entry, now);
   return {
-    key: entry.key,
-    url: entry.url,
-    method: entry.method,
+    variant_key: entry.variantKey,
     status_code: entry.status,
     headers: headerListToMap(entry.headers),
     vary: { ...entry.vary },
     body_bytes: entry.body.length,
     size_bytes: entry.size,
-    stored_at: new Date(entry.storedAt).toISOString(),
+    stored_at: new Date(entry.responseTime).toISOString(),
     stale_at: new Date(entry.staleAt).toISOString(),
     expires_at: new Date(entry.expiresAt).toISOString(),
     age_seconds: currentAgeSec(entry, now),
-    ttl_seconds: remainingTtlSec(entry, now),
+    ttl_seconds: Math.max(0, ttl),
+    stale: ttl <= 0 || entry.noCache,
     hits: entry.hits,
+  };
+}
+
+function toEntryInfo(variants: readonly StoredResponse[], now: number): CacheEntryInfo {
+  const latest = variants.reduce((a, b) => (b.responseTime > a.responseTime ? b : a));
+  return {
+    key: latest.key,
+    url: latest.url,
+    method: latest.method,
+    ...toVariantInfo(latest, now),
+    variants: variants.map((v) => toVariantInfo(v, now)),
   };
 }
 
@@ -51,9 +63,9 @@ export const cacheRouter = router({
     .input(CacheKeyInputSchema)
     .output(CacheEntryInfoSchema)
     .query(async ({ ctx, input }) => {
-      const entry = await ctx.deps.admin.info(input.key);
-      if (entry === undefined) notFound(input.key);
-      return toEntryInfo(entry!, ctx.deps.clock());
+      const variants = await ctx.deps.admin.info(input.key);
+      if (variants === undefined || variants.length === 0) return notFound(input.key);
+      return toEntryInfo(variants, ctx.deps.clock());
     }),
 
   clear: protectedProcedure

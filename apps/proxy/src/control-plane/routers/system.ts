@@ -48,11 +48,16 @@ export const stats = protectedProcedure
     const usage = await deps.admin.usage();
     return {
       hits: counters.hits,
+      stale: counters.stale,
+      revalidated: counters.revalidated,
       misses: counters.misses,
       bypasses: counters.bypasses,
       errors: counters.errors,
-      total_requests: counters.hits + counters.misses + counters.bypasses + counters.errors,
-      hit_rate: hitRatePercent(counters.hits, counters.misses),
+      total_requests:
+        counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors,
+      hit_rate: hitRatePercent(counters),
+      coalesced: counters.coalesced,
+      background_revalidations: counters.backgroundRevalidations,
       stores: counters.stores,
       not_stored_too_large: counters.notStoredTooLarge,
       evictions: usage.evictions,

@@ -1,0 +1,177 @@
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { ProxyError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Stats } from '../stats/stats.js';
+import { toUpstreamError } from '../upstream/upstream-errors.js';
+
+/** Where a storable origin body goes once it has arrived completely. */
+export interface StoreSink {
+  maxObjectBytes: number;
+  /** Stores the complete body; may be asynchronous. */
+  commit(body: Buffer): void | Promise<void>;
+}
+
+export interface OriginResponseOptions {
+  status: number;
+  /** Headers for the client (origin fields, hop-by-hop removed, plus this cache's own). */
+  headers: string[];
+  body: Readable;
+  target: URL;
+  stats: Stats;
+  logger: Logger;
+  /** Present when the response is storable. */
+  sink: StoreSink | undefined;
+  /** Called once when storing is done, refused or impossible (coalesced waiters resume then). */
+  onSettled: () => void;
+}
+
+/**
+ * An origin response on its way to a client. The body is consumed exactly once — piped to a
+ * client, read whole (JSON envelope), or read in the background (revalidation) — and collected
+ * for storage while it flows, when storable and under MAX_OBJECT_BYTES. Nothing is stored unless
+ * the body arrived completely.
+ */
+export class OriginResponse {
+  readonly status: number;
+  readonly headers: string[];
+  private readonly body: Readable;
+  private readonly options: OriginResponseOptions;
+  private chunks: Buffer[] | undefined;
+  private collectedBytes = 0;
+  private settled = false;
+
+  constructor(options: OriginResponseOptions) {
+    this.options = options;
+    this.status = options.status;
+    this.headers = options.headers;
+    this.body = options.body;
+    // Errors are handled where the body is consumed; this one only keeps a destroy() on a body
+    // nobody reads (discard) from becoming an uncaught 'error' event.
+    this.body.on('error', () => {});
+    if (options.sink) this.chunks = [];
+    else this.settle();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.options.onSettled();
+  }
+
+  private abandonStoring(): void {
+    this.chunks = undefined;
+    this.settle();
+  }
+
+  private collect(chunk: Buffer): void {
+    this.options.stats.recordOriginBytes(chunk.length);
+    if (this.chunks === undefined) return;
+    this.collectedBytes += chunk.length;
+    if (this.collectedBytes > this.options.sink!.maxObjectBytes) {
+      // Too large to store: keep streaming, stop collecting.
+      this.options.stats.recordNotStoredTooLarge();
+      this.abandonStoring();
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  private finish(): void {
+    const { chunks } = this;
+    if (chunks === undefined || this.options.sink === undefined) {
+      this.settle();
+      return;
+    }
+    this.chunks = undefined;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.collectedBytes);
+    let committed: void | Promise<void> = undefined;
+    try {
+      committed = this.options.sink.commit(body);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'storing a response failed');
+    }
+    if (committed instanceof Promise) {
+      committed
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'storing a response failed'))
+        .finally(() => this.settle());
+    } else {
+      this.settle();
+    }
+  }
+
+  /**
+   * Streams the response to the client. Resolves when the client got all of it or the exchange
+   * ended early (client gone, origin failed mid-body: the client connection is then cut, since
+   * its status line is already sent). Never rejects.
+   */
+  pipeTo(res: ServerResponse): Promise<void> {
+    res.writeHead(this.status, this.headers);
+    this.body.on('data', (chunk: Buffer) => this.collect(chunk));
+    return new Promise((resolve) => {
+      pipeline(this.body, res, (error) => {
+        if (error) {
+          this.abandonStoring();
+          this.options.logger.debug({ err: error, url: this.options.target.href }, 'response stream ended early');
+          if (!res.destroyed) res.destroy();
+        } else {
+          this.finish();
+        }
+        resolve();
+      });
+    });
+  }
+
+  /** Reads the whole body (for the JSON envelope); rejects beyond `limitBytes`. */
+  async readAll(limitBytes: number): Promise<Buffer> {
+    const received: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > limitBytes) {
+          throw new ProxyError(
+            'PROXY_ERR_RESPONSE_TOO_LARGE',
+            `The origin response is larger than MAX_ENVELOPE_BYTES (${limitBytes} bytes); use /http/ to stream it`,
+          );
+        }
+        this.collect(chunk);
+        received.push(chunk);
+      }
+    } catch (error) {
+      this.abandonStoring();
+      this.body.destroy();
+      throw error instanceof ProxyError ? error : toUpstreamError(error, this.options.target);
+    }
+    this.finish();
+    return Buffer.concat(received, total);
+  }
+
+  /** Reads the body only to store it (background revalidation); never rejects. */
+  async consume(): Promise<void> {
+    if (this.chunks === undefined) {
+      this.discard();
+      return;
+    }
+    try {
+      for await (const chunk of this.body as AsyncIterable<Buffer>) {
+        this.collect(chunk);
+        if (this.chunks === undefined) {
+          this.body.destroy();
+          return;
+        }
+      }
+      this.finish();
+    } catch (error) {
+      this.abandonStoring();
+      this.options.logger.debug({ err: error, url: this.options.target.href }, 'background fetch ended early');
+    }
+  }
+
+  /** Drops the body without reading it. */
+  discard(): void {
+    this.abandonStoring();
+    this.body.destroy();
+  }
+}
