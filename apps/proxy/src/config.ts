@@ -147,6 +147,28 @@ function url(name: string, defaultValue: string, schemes: readonly string[]) {
     });
 }
 
+/** `CDN-Cache-Control, Acme-Cache-Control` → lowercase field names, in order. */
+function headerNameList(name: string, defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw, ctx) => {
+      const names = raw
+        .split(',')
+        .map((n) => n.trim().toLowerCase())
+        .filter((n) => n !== '');
+      const bad = names.filter((n) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(n));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${name} to be a comma-separated list of header field names, got ${JSON.stringify(raw)}`,
+        });
+        return z.NEVER;
+      }
+      return names;
+    });
+}
+
 /** An optional http(s) base URL without query or fragment; empty means unset. */
 function optionalUrl(name: string, schemes: readonly string[]) {
   return z
@@ -196,6 +218,7 @@ export const ConfigSchema = z
     MAX_OBJECT_BYTES: byteSize('MAX_OBJECT_BYTES', '8MiB', 0),
     MAX_ENVELOPE_BYTES: byteSize('MAX_ENVELOPE_BYTES', '10MiB', 1024),
     CACHE_STALE_RETENTION: integer('CACHE_STALE_RETENTION', 3600, 0),
+    CACHE_TARGETED_FIELDS: headerNameList('CACHE_TARGETED_FIELDS', 'CDN-Cache-Control'),
     ORIGIN_URL: optionalUrl('ORIGIN_URL', ['http', 'https']),
     REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
     ALLOW_PRIVATE_NETWORKS: boolean('ALLOW_PRIVATE_NETWORKS', false),

@@ -60,7 +60,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     clock,
     logger,
     guard,
-    policy: { defaultTtlSec: config.CACHE_TTL, staleRetentionSec: config.CACHE_STALE_RETENTION },
+    policy: {
+      defaultTtlSec: config.CACHE_TTL,
+      staleRetentionSec: config.CACHE_STALE_RETENTION,
+      targetedFields: config.CACHE_TARGETED_FIELDS,
+    },
     maxObjectBytes: config.MAX_OBJECT_BYTES,
   });
 

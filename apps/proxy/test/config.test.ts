@@ -27,6 +27,7 @@ describe('parseConfig defaults', () => {
       MAX_OBJECT_BYTES: 8 * 1024 ** 2,
       MAX_ENVELOPE_BYTES: 10 * 1024 ** 2,
       CACHE_STALE_RETENTION: 3600,
+      CACHE_TARGETED_FIELDS: ['cdn-cache-control'],
       ORIGIN_URL: undefined,
       REDIS_URL: 'redis://localhost:6379',
       ALLOW_PRIVATE_NETWORKS: false,

@@ -61,24 +61,25 @@ export function validatorHeaders(stored: HeaderMap): string[] {
 }
 
 /**
- * Fields a 304 carries from the stored 200 (RFC 9110 §15.4.5: those that would have been sent in
- * a 200 and describe caching or the validator).
+ * Representation metadata a 304 leaves out (RFC 9110 §15.4.5: "a sender SHOULD NOT generate
+ * representation metadata other than" Content-Location, Date, ETag, Vary, Cache-Control and
+ * Expires). Every other stored field is sent, so that caches downstream can update theirs.
  */
-const NOT_MODIFIED_FIELDS = new Set([
-  'cache-control',
-  'content-location',
-  'date',
-  'etag',
-  'expires',
-  'last-modified',
-  'vary',
-  'via',
+const REPRESENTATION_METADATA = new Set([
+  'content-type',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-range',
+  'content-md5',
+  'content-digest',
+  'repr-digest',
 ]);
 
 export function notModifiedHeaders(storedHeaders: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < storedHeaders.length; i += 2) {
-    if (NOT_MODIFIED_FIELDS.has(storedHeaders[i]!.toLowerCase())) out.push(storedHeaders[i]!, storedHeaders[i + 1]!);
+    if (!REPRESENTATION_METADATA.has(storedHeaders[i]!.toLowerCase())) out.push(storedHeaders[i]!, storedHeaders[i + 1]!);
   }
   return out;
 }

@@ -14,6 +14,8 @@ export interface FreshnessInput {
   status: number;
   responseHeaders: HeaderMap;
   responseDirectives: CacheControl;
+  /** False when a targeted field (RFC 9213) replaced Cache-Control and Expires. */
+  useExpires?: boolean;
   /** When the response was received (response_time of §4.2.3). */
   responseTimeMs: number;
   /** CACHE_TTL: heuristic lifetime for responses without Last-Modified; 0 disables it. */
@@ -36,7 +38,7 @@ export function determineFreshnessLifetime(input: FreshnessInput): { lifetimeSec
     // §4.2.1: an invalid value is encouraged to be treated as stale.
     return { lifetimeSec: deltaSeconds(responseDirectives, directive) ?? 0, source: directive };
   }
-  const expires = headerValue(responseHeaders, 'expires');
+  const expires = input.useExpires === false ? undefined : headerValue(responseHeaders, 'expires');
   if (expires !== undefined) {
     // §5.3: an invalid Expires (e.g. "0") means already expired.
     const expiresMs = parseHttpDate(expires);

@@ -9,6 +9,8 @@ export interface StorabilityInput {
   responseHeaders: HeaderMap;
   responseDirectives: CacheControl;
   varyNames: string[] | '*';
+  /** False when a targeted field (RFC 9213) replaced Cache-Control and Expires. */
+  useExpires?: boolean;
 }
 
 export type NotStoredReason =
@@ -73,7 +75,10 @@ export function whyNotStorable(input: StorabilityInput): NotStoredReason | undef
   // §3: the response must allow caching: explicit freshness, public, or a heuristically
   // cacheable status.
   const explicitlyCacheable =
-    cc.has('public') || cc.has('max-age') || cc.has('s-maxage') || input.responseHeaders.expires !== undefined;
+    cc.has('public') ||
+    cc.has('max-age') ||
+    cc.has('s-maxage') ||
+    (input.useExpires !== false && input.responseHeaders.expires !== undefined);
   if (!explicitlyCacheable && !isHeuristicallyCacheable(input.status)) return 'not-cacheable';
   return undefined;
 }

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { parseCacheControl } from '../cache/cache-control.js';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { appendCacheStatus, CACHE_NAME, formatCacheStatus, type CacheStatusParams, type ForwardReason } from '../cache/cache-status.js';
 import {
@@ -18,6 +17,7 @@ import { selectByteRange } from '../cache/range.js';
 import { parseRequestDirectives, type RequestDirectives } from '../cache/request-directives.js';
 import { decideReuse, mayServeStaleOnError, selectVariant } from '../cache/reuse.js';
 import { whyNotStorable } from '../cache/storability.js';
+import { responseCacheDirectives } from '../cache/targeted-cache-control.js';
 import { captureVaryValues, parseVary } from '../cache/vary.js';
 import type { Clock } from '../clock.js';
 import { ProxyError } from '../errors.js';
@@ -51,6 +51,8 @@ export interface ProxiedRequest {
   /** `?ttl=` override of the freshness lifetime, in seconds. */
   ttlOverrideSec?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Relays an interim (1xx) response of the origin to the client; never stored. */
+  onInformational?: ((status: number, headers: Record<string, string | string[]>) => void) | undefined;
 }
 
 /** How a front end emits responses: streamed over HTTP, or wrapped in the JSON envelope. */
@@ -303,6 +305,9 @@ export class CacheEngine {
         headers: [...headers, 'via', VIA],
         body: request.body ?? null,
         signal: request.signal ?? null,
+        onInfo: request.onInformational
+          ? ({ statusCode, headers: infoHeaders }) => request.onInformational?.(statusCode, infoHeaders)
+          : undefined,
       });
     } catch (error) {
       throw toUpstreamError(error, url);
@@ -373,13 +378,15 @@ export class CacheEngine {
     const { response } = result;
     const responseHeaders = response.headers as HeaderMap;
     const varyNames = parseVary(headerValue(responseHeaders, 'vary'));
+    const { directives, useExpires } = responseCacheDirectives(responseHeaders, this.options.policy.targetedFields);
     const reason = whyNotStorable({
       method: request.method,
       status: response.statusCode,
       requestHeaders: request.headers,
       responseHeaders,
-      responseDirectives: parseCacheControl(responseHeaders['cache-control']),
+      responseDirectives: directives,
       varyNames,
+      useExpires,
     });
     if (reason !== undefined) return { reason, entry: undefined };
     // §5.2.1.5: a request with no-store must not have its response stored.
@@ -466,7 +473,13 @@ export class CacheEngine {
     const settle = this.coalescer.lead(request.key);
     if (settle === undefined) return; // already being refreshed
     this.stats.recordBackgroundRevalidation();
-    const background: ProxiedRequest = { ...request, method: 'GET', body: undefined, signal: undefined };
+    const background: ProxiedRequest = {
+      ...request,
+      method: 'GET',
+      body: undefined,
+      signal: undefined,
+      onInformational: undefined,
+    };
     const context: ForwardContext = { fwd: 'stale', directives, stored };
     void (async () => {
       try {

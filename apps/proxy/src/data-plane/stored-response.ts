@@ -1,5 +1,6 @@
 import { buildVariantKey } from '../cache/cache-key.js';
-import { parseCacheControl, deltaSeconds } from '../cache/cache-control.js';
+import { deltaSeconds } from '../cache/cache-control.js';
+import { responseCacheDirectives } from '../cache/targeted-cache-control.js';
 import { correctedInitialAgeSec, determineFreshnessLifetime } from '../cache/freshness.js';
 import { headerListToMap, type HeaderMap } from '../cache/headers.js';
 import type { VaryValues } from '../cache/vary.js';
@@ -11,6 +12,8 @@ export const OWN_RESPONSE_FIELDS: ReadonlySet<string> = new Set(['age', 'cache-s
 export const NOT_STORED_FIELDS: ReadonlySet<string> = new Set([...OWN_RESPONSE_FIELDS, 'content-length']);
 
 export interface CachePolicySettings {
+  /** Targeted cache-control fields, in precedence order (RFC 9213), e.g. CDN-Cache-Control. */
+  targetedFields: readonly string[];
   /** CACHE_TTL (heuristic freshness); 0 disables heuristics. */
   defaultTtlSec: number;
   /** How long a stale response is kept for validation and stale serving (CACHE_STALE_RETENTION). */
@@ -41,11 +44,12 @@ export interface StoredResponseInput {
  */
 export function createStoredResponse(input: StoredResponseInput, settings: CachePolicySettings): StoredResponse | undefined {
   const headerMap = headerListToMap(input.headers);
-  const directives = parseCacheControl(headerMap['cache-control']);
+  const { directives, useExpires } = responseCacheDirectives(headerMap, settings.targetedFields);
   const { lifetimeSec } = determineFreshnessLifetime({
     status: input.status,
     responseHeaders: headerMap,
     responseDirectives: directives,
+    useExpires,
     responseTimeMs: input.responseTime,
     defaultTtlSec: settings.defaultTtlSec,
     overrideTtlSec: input.overrideTtlSec,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
-import { forwardableRequestHeaders } from './hop-by-hop.js';
+import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
 import type { TargetResolver } from './request-target.js';
 import { StreamResponder } from './responders.js';
 
@@ -27,6 +27,35 @@ function forwardedFor(req: IncomingMessage): string[] {
   if (req.headers.host) headers.push('x-forwarded-host', req.headers.host);
   return headers;
 }
+
+/**
+ * Passes an origin's interim response on (RFC 9110 §15.2): 103 Early Hints with its fields, 102
+ * Processing. Other 1xx are dropped (100 Continue is the server's own business with the client).
+ */
+function relayInformational(res: ServerResponse, status: number, headers: Record<string, string | string[]>): void {
+  if (res.headersSent || res.destroyed) return;
+  try {
+    if (status === 103) {
+      res.writeEarlyHints(Object.fromEntries(pairs(forwardableResponseHeaders(headers, NO_FIELDS))));
+    } else if (status === 102) {
+      res.writeProcessing();
+    }
+  } catch {
+    // An interim response is advisory; one that Node refuses to write is simply not relayed.
+  }
+}
+
+function pairs(list: readonly string[]): [string, string | string[]][] {
+  const map = new Map<string, string | string[]>();
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!;
+    const existing = map.get(name);
+    map.set(name, existing === undefined ? list[i + 1]! : [...[existing].flat(), list[i + 1]!]);
+  }
+  return [...map];
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
 const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
@@ -57,6 +86,7 @@ export function createForwardingHandler(
       forwardHeaders,
       body: hasRequestBody(req) ? req : undefined,
       signal: clientGoneSignal(res),
+      onInformational: (status, headers) => relayInformational(res, status, headers),
     };
     await engine.handle(request, new StreamResponder(res), target.lookedUp);
   };

@@ -198,7 +198,7 @@ describe('validatorHeaders (RFC 9111 §4.3.1)', () => {
 });
 
 describe('notModifiedHeaders (RFC 9110 §15.4.5)', () => {
-  it('keeps the fields a 304 carries: Cache-Control, Content-Location, Date, ETag, Expires, Vary, Last-Modified', () => {
+  it('keeps the required fields and other metadata, and leaves out representation metadata', () => {
     const stored = [
       'Content-Type', 'text/html',
       'Cache-Control', 'max-age=60',
@@ -221,6 +221,7 @@ describe('notModifiedHeaders (RFC 9110 §15.4.5)', () => {
       'Expires', AFTER,
       'Vary', 'accept-encoding',
       'Last-Modified', BEFORE,
+      'X-Custom', 'value',
     ]);
   });
 
