@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     // Logged once the listeners are closed, so the line means what it says.
     logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
     closed
-      .then(() => proxy.closeUpstream())
+      .then(() => proxy.dispose())
       .then(() => {
         clearTimeout(forced);
         logger.info('stopped');

@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createAdminApp } from './control-plane/admin-app.js';
@@ -10,6 +10,8 @@ import { CacheEngine } from './data-plane/cache-engine.js';
 import { createHitListener } from './data-plane/hit-listener.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
+import { tryThroughDataPort } from './control-plane/try-request.js';
+import { OutcomeHistory } from './stats/history.js';
 import { Stats } from './stats/stats.js';
 import { MemoryStore } from './storage/memory-store.js';
 import type { CacheAdmin, CacheStore } from './storage/types.js';
@@ -34,8 +36,9 @@ export interface ProxyServer {
   engine: CacheEngine;
   store: CacheStore & CacheAdmin;
   stats: Stats;
-  /** Closes the upstream connection pool (the servers are closed by their owner). */
-  closeUpstream(): Promise<void>;
+  history: OutcomeHistory;
+  /** Stops timers and closes connection pools (the servers are closed by their owner). */
+  dispose(): Promise<void>;
 }
 
 /** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
@@ -68,6 +71,13 @@ export function createServer(deps: ServerDeps): ProxyServer {
     maxObjectBytes: config.MAX_OBJECT_BYTES,
   });
 
+  const history = new OutcomeHistory(stats.counters, clock);
+  const sampler = setInterval(() => history.sample(), history.intervalSec * 1000);
+  sampler.unref();
+  // Requests of the dashboard's "Try it" go to our own data port, like any client's.
+  const loopback = new Agent({ connections: 4 });
+  let dataServer: Server | undefined;
+
   const controlPlane: ControlPlaneDeps = {
     admin: store,
     stats,
@@ -75,6 +85,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     backend: config.CACHE_BACKEND,
     version: VERSION,
     apiKey: config.ADMIN_API_KEY,
+    history,
+    tryRequest: (url, method) => tryThroughDataPort({ dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
@@ -87,7 +99,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     transparent: resolveTransparentTarget,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
+  dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
   const adminServer = createHttpServer(createAdminApp(controlPlane, logger));
 
   return {
@@ -96,7 +108,10 @@ export function createServer(deps: ServerDeps): ProxyServer {
     engine,
     store,
     stats,
-    closeUpstream: async () => {
+    history,
+    dispose: async () => {
+      clearInterval(sampler);
+      await loopback.close();
       if (ownsAgent) await agent.close();
     },
   };

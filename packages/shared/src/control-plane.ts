@@ -71,6 +71,16 @@ const variantFields = {
     ttl_seconds: z.number().int().describe('Seconds of freshness left, 0 when stale'),
     stale: z.boolean().describe('Whether the response is stale (kept for validation or stale serving)'),
     hits: z.number().int().describe('Times this entry was served'),
+    request_headers: z
+      .record(z.string(), z.union([z.string(), z.array(z.string())]))
+      .describe('Request headers the response was fetched with (credentials and cookies left out)'),
+    body_preview: z
+      .object({
+        text: z.string().nullable().describe('The start of the body as text; null when it is binary or compressed'),
+        truncated: z.boolean(),
+        content_type: z.string().nullable(),
+      })
+      .describe('A safe preview of the stored body: text only, never rendered'),
 };
 
 export const CacheVariantInfoSchema = z.object(variantFields).meta({ id: 'CacheVariantInfo' });

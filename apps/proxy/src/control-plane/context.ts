@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { CacheBackend } from '@caching-proxy/shared';
+import type { CacheBackend, TryRequestResult } from '@caching-proxy/shared';
+import type { OutcomeHistory } from '../stats/history.js';
 import type { Clock } from '../clock.js';
 import type { Stats } from '../stats/stats.js';
 import type { CacheAdmin } from '../storage/types.js';
@@ -14,6 +15,9 @@ export interface ControlPlaneDeps {
   version: string;
   /** ADMIN_API_KEY; when unset, the admin listener is open and the data port's mutations are loopback-only. */
   apiKey: string | undefined;
+  history: OutcomeHistory;
+  /** Sends a request through the data plane, as a client would (the dashboard's "Try it"). */
+  tryRequest(url: string, method: 'GET' | 'HEAD'): Promise<TryRequestResult>;
 }
 
 /** The listener a control-plane request arrived on. */

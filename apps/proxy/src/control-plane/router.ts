@@ -1,11 +1,13 @@
 import { cacheRouter } from './routers/cache.js';
-import { health, stats } from './routers/system.js';
+import { health, history, stats, tryRequest } from './routers/system.js';
 import { router } from './trpc.js';
 
 /** The control plane: the single definition of every admin operation (tRPC, REST and OpenAPI). */
 export const appRouter = router({
   health,
   stats,
+  history,
+  tryRequest,
   cache: cacheRouter,
 });
 

@@ -30,6 +30,7 @@ import { Coalescer } from './coalescer.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import { OriginResponse, type StoreSink } from './origin-response.js';
 import {
+  captureRequestHeaders,
   createStoredResponse,
   NOT_STORED_FIELDS,
   OWN_RESPONSE_FIELDS,
@@ -408,6 +409,7 @@ export class CacheEngine {
         headers,
         body: EMPTY_BODY,
         vary: captureVaryValues(varyNames as string[], request.headers),
+        requestHeaders: captureRequestHeaders(request.forwardHeaders),
         receivedHeaders: responseHeaders,
         requestTime: result.requestTime,
         responseTime: result.responseTime,
@@ -433,6 +435,7 @@ export class CacheEngine {
         headers,
         body: stored.body,
         vary: stored.vary,
+        requestHeaders: stored.requestHeaders,
         receivedHeaders: update,
         requestTime: result.requestTime,
         responseTime: result.responseTime,

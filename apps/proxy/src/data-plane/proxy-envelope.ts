@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { ProxyRequestSchema, type ProxyResponse } from '@caching-proxy/shared';
 import { entryKeyFor } from '../cache/cache-key.js';
+import { bodyAsText } from '../content/text-body.js';
 import { ProxyError } from '../errors.js';
 import type { CacheEngine, ProxiedRequest, Responder } from './cache-engine.js';
 import type { OriginResponse } from './origin-response.js';
@@ -18,9 +19,6 @@ export function parseTtlParam(value: unknown): number | undefined {
   return Number(value);
 }
 
-const TEXTUAL_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|yaml|x-yaml|ld\+json)\b|image\/svg\+xml)/i;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Text stays text; anything else (binary types, compressed bodies, invalid UTF-8) is base64,
  * so every byte survives the JSON round trip.
@@ -29,17 +27,14 @@ export function encodeContent(
   body: Buffer,
   headers: Record<string, string | string[]>,
 ): { content: string; content_encoding: 'utf-8' | 'base64' } {
-  const contentType = String(headers['content-type'] ?? '');
-  const contentEncoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
-  const textual = body.length === 0 || (TEXTUAL_TYPE.test(contentType) && contentEncoding === 'identity');
-  if (textual) {
-    try {
-      return { content: utf8.decode(body), content_encoding: 'utf-8' };
-    } catch {
-      // not valid UTF-8 after all: fall through to base64
-    }
-  }
-  return { content: body.toString('base64'), content_encoding: 'base64' };
+  const text = bodyAsText(body, firstValue(headers['content-type']), firstValue(headers['content-encoding']));
+  return text !== undefined
+    ? { content: text, content_encoding: 'utf-8' }
+    : { content: body.toString('base64'), content_encoding: 'base64' };
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {

@@ -20,6 +20,25 @@ export interface CachePolicySettings {
   staleRetentionSec: number;
 }
 
+/** Request fields never kept with an entry: they are secrets of one client. */
+const SECRET_REQUEST_FIELDS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const MAX_REQUEST_HEADER_BYTES = 4096;
+
+/** The request headers an entry keeps for the admin API: no credentials, at most 4 KiB. */
+export function captureRequestHeaders(forwarded: readonly string[]): string[] {
+  const kept: string[] = [];
+  let bytes = 0;
+  for (let i = 0; i < forwarded.length; i += 2) {
+    const name = forwarded[i]!;
+    const value = forwarded[i + 1]!;
+    if (SECRET_REQUEST_FIELDS.has(name.toLowerCase())) continue;
+    bytes += name.length + value.length;
+    if (bytes > MAX_REQUEST_HEADER_BYTES) break;
+    kept.push(name, value);
+  }
+  return kept;
+}
+
 export interface StoredResponseInput {
   key: string;
   url: string;
@@ -28,6 +47,8 @@ export interface StoredResponseInput {
   headers: string[];
   body: Buffer;
   vary: VaryValues;
+  /** Request headers to keep for the admin API (see captureRequestHeaders). */
+  requestHeaders: readonly string[];
   /** Headers of the response just received, for its Age and Date (§4.2.3). */
   receivedHeaders: HeaderMap;
   requestTime: number;
@@ -86,6 +107,7 @@ export function createStoredResponse(input: StoredResponseInput, settings: Cache
     headers: input.headers,
     body: input.body,
     vary: input.vary,
+    requestHeaders: input.requestHeaders,
     requestTime: input.requestTime,
     responseTime: input.responseTime,
     initialAgeSec,
@@ -100,7 +122,13 @@ export function createStoredResponse(input: StoredResponseInput, settings: Cache
     staleIfErrorSec,
     hasValidators,
     upstreamCacheStatus: input.upstreamCacheStatus,
-    size: entrySize({ key: input.key, url: input.url, headers: input.headers, body: input.body }),
+    size: entrySize({
+      key: input.key,
+      url: input.url,
+      headers: input.headers,
+      requestHeaders: input.requestHeaders,
+      body: input.body,
+    }),
     hits: input.hits ?? 0,
   };
 }

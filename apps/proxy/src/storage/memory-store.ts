@@ -1,6 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import type { CacheAdmin, CacheStore, StoreUsage, StoredResponse } from './types.js';
+import {
+  toEntryMeta,
+  type CacheAdmin,
+  type CacheStore,
+  type ListOptions,
+  type ListPage,
+  type StoreUsage,
+  type StoredResponse,
+} from './types.js';
 
 export interface MemoryStoreOptions {
   /** MAX_CACHE_SIZE: stored responses (variants), all URLs together. */
@@ -113,6 +121,35 @@ export class MemoryStore implements CacheStore, CacheAdmin {
     const now = this.clock();
     const live = group.variants.filter((v) => v.expiresAt > now);
     return live.length > 0 ? live : undefined;
+  }
+
+  /** Most recently used first; the cursor is an offset into that order (entries may shift between pages). */
+  list(options: ListOptions): ListPage {
+    const offset = options.cursor !== undefined && /^\d+$/.test(options.cursor) ? Number(options.cursor) : 0;
+    const filter = options.filter?.toLowerCase();
+    const now = this.clock();
+    const entries: ListPage['entries'] = [];
+    let matched = 0;
+    for (const [key, group] of this.lru.entries()) {
+      const live = group.variants.filter((v) => v.expiresAt > now);
+      if (live.length === 0) continue;
+      if (filter !== undefined && filter !== '' && !live[0]!.url.toLowerCase().includes(filter)) continue;
+      if (matched++ < offset) continue;
+      if (entries.length === options.limit) {
+        return { entries, nextCursor: String(offset + entries.length) };
+      }
+      entries.push({ key, variants: live.map(toEntryMeta) });
+    }
+    return { entries, nextCursor: undefined };
+  }
+
+  purgePrefix(prefix: string): number {
+    const doomed: string[] = [];
+    for (const [key, group] of this.lru.entries()) {
+      if (group.variants[0]?.url.startsWith(prefix)) doomed.push(key);
+    }
+    for (const key of doomed) this.lru.delete(key);
+    return doomed.length;
   }
 
   clear(): number {

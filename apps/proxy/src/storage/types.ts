@@ -26,6 +26,8 @@ export interface StoredResponse {
   readonly body: Buffer;
   /** Request header values the response was selected by (Vary). */
   readonly vary: VaryValues;
+  /** Request headers it was fetched with, flat list, credentials and cookies left out (for the admin API). */
+  readonly requestHeaders: readonly string[];
   /** request_time and response_time of RFC 9111 §4.2.3. */
   readonly requestTime: number;
   readonly responseTime: number;
@@ -73,6 +75,29 @@ export interface StoreUsage {
   evictions: number;
 }
 
+/** A stored response as the admin listing shows it: everything but the body. */
+export type EntryMeta = Omit<StoredResponse, 'body'> & { readonly bodyBytes: number };
+
+/** One URL of an admin listing, with its variants. */
+export interface ListedEntry {
+  readonly key: string;
+  readonly variants: readonly EntryMeta[];
+}
+
+export interface ListOptions {
+  /** Opaque cursor from the previous page. */
+  cursor?: string | undefined;
+  limit: number;
+  /** Case-insensitive substring of the URL. */
+  filter?: string | undefined;
+}
+
+export interface ListPage {
+  entries: ListedEntry[];
+  /** Undefined on the last page. */
+  nextCursor: string | undefined;
+}
+
 /** What the control plane needs from storage. */
 export interface CacheAdmin {
   readonly backend: 'memory' | 'redis';
@@ -80,6 +105,10 @@ export interface CacheAdmin {
   info(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
   delete(key: string): MaybePromise<boolean>;
   clear(): MaybePromise<number>;
+  /** A page of stored URLs; the cursor is opaque to callers. */
+  list(options: ListOptions): MaybePromise<ListPage>;
+  /** Removes every URL starting with the prefix; returns how many. */
+  purgePrefix(prefix: string): MaybePromise<number>;
   usage(): MaybePromise<StoreUsage>;
   /** Health of the storage backend. */
   check(): MaybePromise<{ ok: boolean; detail?: string }>;
@@ -88,8 +117,21 @@ export interface CacheAdmin {
 /** Fixed per-entry overhead counted in `size`, covering the object, keys and bookkeeping. */
 export const ENTRY_OVERHEAD_BYTES = 512;
 
-export function entrySize(parts: { key: string; url: string; headers: readonly string[]; body: Buffer }): number {
+export function entrySize(parts: {
+  key: string;
+  url: string;
+  headers: readonly string[];
+  requestHeaders?: readonly string[];
+  body: Buffer;
+}): number {
   let size = ENTRY_OVERHEAD_BYTES + 2 * parts.key.length + parts.url.length + parts.body.length;
   for (const h of parts.headers) size += h.length;
+  for (const h of parts.requestHeaders ?? []) size += h.length;
   return size;
+}
+
+/** The metadata of a stored response, without its body. */
+export function toEntryMeta(entry: StoredResponse): EntryMeta {
+  const { body, ...meta } = entry;
+  return { ...meta, bodyBytes: body.length };
 }

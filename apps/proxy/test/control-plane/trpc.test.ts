@@ -2,6 +2,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlPlaneDeps } from '../../src/control-plane/context.js';
 import { appRouter, type AppRouter } from '../../src/control-plane/router.js';
+import { OutcomeHistory } from '../../src/stats/history.js';
 import { Stats } from '../../src/stats/stats.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { send } from '../helpers/http.js';
@@ -92,6 +93,8 @@ describe('data-port mutation guard without an API key', () => {
       backend: 'memory',
       version: 'test',
       apiKey: undefined,
+      history: new OutcomeHistory(new Stats(() => 0).counters, () => 0),
+      tryRequest: () => Promise.reject(new Error('not used')),
     };
     return appRouter.createCaller({ deps, caller: { listener, bearer: undefined, loopback, browser } });
   }

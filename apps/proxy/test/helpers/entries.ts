@@ -50,6 +50,7 @@ export function storedResponse(options: EntryOptions = {}, overrides: Partial<St
     headers,
     body,
     vary,
+    requestHeaders: ['accept', '*/*'],
     requestTime: now,
     responseTime: now,
     initialAgeSec,

@@ -49,7 +49,7 @@ export async function startProxy(overrides: ConfigInput = {}): Promise<TestProxy
     via: (originUrl, path) => `/http/${originUrl}${path}`,
     close: async () => {
       await Promise.all([close(server.dataServer), close(server.adminServer)]);
-      await server.closeUpstream();
+      await server.dispose();
     },
   };
 }

@@ -4,20 +4,30 @@ import {
   CacheKeyInputSchema,
   ClearResultSchema,
   DeleteResultSchema,
+  ListEntriesInputSchema,
+  ListEntriesResultSchema,
+  PurgeInputSchema,
+  PurgeResultSchema,
   type CacheEntryInfo,
+  type CacheEntrySummary,
   type CacheVariantInfo,
 } from '@caching-proxy/shared';
 import { currentAgeSec, remainingTtlSec } from '../../cache/freshness.js';
-import { headerListToMap } from '../../cache/headers.js';
-import type { StoredResponse } from '../../storage/types.js';
+import { headerListToMap, headerValue } from '../../cache/headers.js';
+import { textPreview } from '../../content/text-body.js';
+import type { EntryMeta, ListedEntry, StoredResponse } from '../../storage/types.js';
 import { fail, protectedProcedure, router } from '../trpc.js';
+
+const PREVIEW_BYTES = 4096;
 
 function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
   const ttl = remainingTtlSec(entry, now);
+  const headers = headerListToMap(entry.headers);
+  const contentType = headerValue(headers, 'content-type') ?? null;
   return {
     variant_key: entry.variantKey,
     status_code: entry.status,
-    headers: headerListToMap(entry.headers),
+    headers,
     vary: { ...entry.vary },
     body_bytes: entry.body.length,
     size_bytes: entry.size,
@@ -28,17 +38,45 @@ function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
     ttl_seconds: Math.max(0, ttl),
     stale: ttl <= 0 || entry.noCache,
     hits: entry.hits,
+    request_headers: headerListToMap(entry.requestHeaders),
+    body_preview: {
+      ...textPreview(entry.body, contentType ?? undefined, headerValue(headers, 'content-encoding'), PREVIEW_BYTES),
+      content_type: contentType,
+    },
   };
 }
 
+function latest<T extends { responseTime: number }>(variants: readonly T[]): T {
+  return variants.reduce((a, b) => (b.responseTime > a.responseTime ? b : a));
+}
+
 function toEntryInfo(variants: readonly StoredResponse[], now: number): CacheEntryInfo {
-  const latest = variants.reduce((a, b) => (b.responseTime > a.responseTime ? b : a));
+  const newest = latest(variants);
   return {
-    key: latest.key,
-    url: latest.url,
-    method: latest.method,
-    ...toVariantInfo(latest, now),
+    key: newest.key,
+    url: newest.url,
+    method: newest.method,
+    ...toVariantInfo(newest, now),
     variants: variants.map((v) => toVariantInfo(v, now)),
+  };
+}
+
+function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
+  const newest: EntryMeta = latest(listed.variants);
+  const ttl = remainingTtlSec(newest, now);
+  return {
+    key: listed.key,
+    url: newest.url,
+    method: newest.method,
+    status_code: newest.status,
+    size_bytes: listed.variants.reduce((sum, v) => sum + v.size, 0),
+    body_bytes: newest.bodyBytes,
+    age_seconds: currentAgeSec(newest, now),
+    ttl_seconds: Math.max(0, ttl),
+    stale: ttl <= 0 || newest.noCache,
+    hits: listed.variants.reduce((sum, v) => sum + v.hits, 0),
+    variants: listed.variants.length,
+    stored_at: new Date(newest.responseTime).toISOString(),
   };
 }
 
@@ -49,6 +87,24 @@ const notFound = (key: string): never => fail('PROXY_ERR_ENTRY_NOT_FOUND', `No c
  * in declaration order, and `DELETE /cache/clear` must not be taken for `DELETE /cache/{key}`.
  */
 export const cacheRouter = router({
+  list: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/cache/entries',
+        tags: ['cache'],
+        summary: 'A page of stored URLs, most recently used first, optionally filtered by URL',
+        protect: true,
+      },
+    })
+    .input(ListEntriesInputSchema)
+    .output(ListEntriesResultSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.deps.admin.list({ cursor: input.cursor, limit: input.limit, filter: input.filter });
+      const now = ctx.deps.clock();
+      return { entries: page.entries.map((e) => toSummary(e, now)), next_cursor: page.nextCursor ?? null };
+    }),
+
   info: protectedProcedure
     .meta({
       openapi: {
@@ -67,6 +123,20 @@ export const cacheRouter = router({
       if (variants === undefined || variants.length === 0) return notFound(input.key);
       return toEntryInfo(variants, ctx.deps.clock());
     }),
+
+  purge: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/cache/purge',
+        tags: ['cache'],
+        summary: 'Remove every entry whose URL starts with a prefix',
+        protect: true,
+      },
+    })
+    .input(PurgeInputSchema)
+    .output(PurgeResultSchema)
+    .mutation(async ({ ctx, input }) => ({ purged: await ctx.deps.admin.purgePrefix(input.prefix) })),
 
   clear: protectedProcedure
     .meta({

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { HealthSchema, StatsSchema, type Health, type Stats } from '@caching-proxy/shared';
+import {
+  HealthSchema,
+  HistorySchema,
+  StatsSchema,
+  TryRequestInputSchema,
+  TryRequestResultSchema,
+  type Health,
+  type History,
+  type Stats,
+} from '@caching-proxy/shared';
 import { hitRatePercent } from '../../stats/stats.js';
 import { protectedProcedure, publicProcedure } from '../trpc.js';
 
@@ -72,3 +81,34 @@ export const stats = protectedProcedure
       uptime_seconds: Math.round(deps.stats.uptimeSec()),
     };
   });
+
+export const history = protectedProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/stats/history',
+      tags: ['system'],
+      summary: 'Request outcomes of the last 15 minutes, per interval',
+      protect: true,
+    },
+  })
+  .input(z.void())
+  .output(HistorySchema)
+  .query(({ ctx }): History => {
+    const { intervalSec, points } = ctx.deps.history.snapshot();
+    return { interval_seconds: intervalSec, points: [...points] };
+  });
+
+export const tryRequest = protectedProcedure
+  .meta({
+    openapi: {
+      method: 'POST',
+      path: '/try',
+      tags: ['system'],
+      summary: 'Send a GET or HEAD through the proxy, as a client would, and report what happened',
+      protect: true,
+    },
+  })
+  .input(TryRequestInputSchema)
+  .output(TryRequestResultSchema)
+  .mutation(({ ctx, input }) => ctx.deps.tryRequest(input.url, input.method));

@@ -1,0 +1,83 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { TryRequestResult } from '@caching-proxy/shared';
+import type { Dispatcher } from 'undici';
+
+function errorResult(code: string, message: string): TryRequestResult {
+  return {
+    status_code: 0,
+    x_cache: null,
+    cache_status: null,
+    age: null,
+    cache_key: null,
+    duration_ms: 0,
+    body_bytes: 0,
+    error: { code, message },
+  };
+}
+
+function single(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Sends a GET/HEAD to our own data port, exactly as a client would, and reports status, cache
+ * headers and timing. A proxy error answer (4xx/5xx JSON with a code) is reported as `error`.
+ */
+export async function tryThroughDataPort(options: {
+  dataServer: Server | undefined;
+  agent: Dispatcher;
+  originUrl: URL | undefined;
+  url: string;
+  method: 'GET' | 'HEAD';
+}): Promise<TryRequestResult> {
+  const address = options.dataServer?.address() as AddressInfo | null | undefined;
+  if (!address) return errorResult('PROXY_ERR_INTERNAL', 'The data port is not listening');
+  let path: string;
+  if (options.originUrl) {
+    let target: URL;
+    try {
+      target = new URL(options.url);
+    } catch {
+      return errorResult('PROXY_ERR_INVALID_URL', 'The target is not a valid absolute http(s) URL');
+    }
+    if (target.origin !== options.originUrl.origin) {
+      return errorResult('PROXY_ERR_INVALID_URL', `In reverse-proxy mode only URLs on ${options.originUrl.origin} are proxied`);
+    }
+    path = `${target.pathname}${target.search}`;
+  } else {
+    path = `/http/${options.url}`;
+  }
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const started = performance.now();
+  try {
+    const response = await options.agent.request({ origin, path, method: options.method });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    const duration = Math.round((performance.now() - started) * 100) / 100;
+    let error: TryRequestResult['error'] = null;
+    if (response.statusCode >= 400 && String(response.headers['content-type'] ?? '').includes('json')) {
+      try {
+        const parsed = JSON.parse(body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
+        if (typeof parsed.error?.code === 'string') {
+          error = { code: parsed.error.code, message: String(parsed.error.message ?? '') };
+        }
+      } catch {
+        // an origin's own JSON error body: not ours to report
+      }
+    }
+    return {
+      status_code: response.statusCode,
+      x_cache: single(response.headers['x-cache']),
+      cache_status: single(response.headers['cache-status']),
+      age: single(response.headers.age),
+      cache_key: single(response.headers['x-cache-key']),
+      duration_ms: duration,
+      body_bytes: body.length,
+      error,
+    };
+  } catch (cause) {
+    return errorResult('PROXY_ERR_INVALID_URL', `The request could not be sent: ${(cause as Error).message}`);
+  }
+}
