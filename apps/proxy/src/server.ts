@@ -76,7 +76,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
   sampler.unref();
   // Requests of the dashboard's "Try it" go to our own data port, like any client's.
   const loopback = new Agent({ connections: 4 });
-  let dataServer: Server | undefined;
+  const listening: { dataServer?: Server } = {};
 
   const controlPlane: ControlPlaneDeps = {
     admin: store,
@@ -86,7 +86,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     version: VERSION,
     apiKey: config.ADMIN_API_KEY,
     history,
-    tryRequest: (url, method) => tryThroughDataPort({ dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
+    tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
@@ -99,7 +99,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     transparent: resolveTransparentTarget,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
+  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
+  listening.dataServer = dataServer;
   const adminServer = createHttpServer(createAdminApp(controlPlane, logger));
 
   return {

@@ -61,7 +61,8 @@ export async function tryThroughDataPort(options: {
       try {
         const parsed = JSON.parse(body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
         if (typeof parsed.error?.code === 'string') {
-          error = { code: parsed.error.code, message: String(parsed.error.message ?? '') };
+          const message = parsed.error.message;
+          error = { code: parsed.error.code, message: typeof message === 'string' ? message : '' };
         }
       } catch {
         // an origin's own JSON error body: not ours to report
