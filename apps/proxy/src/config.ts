@@ -169,6 +169,33 @@ function headerNameList(name: string, defaultValue: string) {
     });
 }
 
+/** `host:port,host:port` (IPv6 as `[::1]:26379`) → [{ host, port }]. */
+function hostPortList(name: string) {
+  return z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const members = raw
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== '');
+      const parsed: { host: string; port: number }[] = [];
+      for (const member of members) {
+        const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(member);
+        const port = Number(match?.[2]);
+        if (!match || port < 1 || port > 65535) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected ${name} to be a comma-separated list of host:port, got ${JSON.stringify(member)}`,
+          });
+          return z.NEVER;
+        }
+        parsed.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+      }
+      return parsed;
+    });
+}
+
 /** An optional http(s) base URL without query or fragment; empty means unset. */
 function optionalUrl(name: string, schemes: readonly string[]) {
   return z
@@ -204,14 +231,7 @@ export const ConfigSchema = z
       .string()
       .optional()
       .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
-    CACHE_BACKEND: oneOf('CACHE_BACKEND', ['memory', 'redis'], 'memory').superRefine((backend, ctx) => {
-      if (backend === 'redis') {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'CACHE_BACKEND=redis is not available in this version yet; use CACHE_BACKEND=memory (the default)',
-        });
-      }
-    }),
+    CACHE_BACKEND: oneOf('CACHE_BACKEND', ['memory', 'redis'], 'memory'),
     CACHE_TTL: integer('CACHE_TTL', 300, 0),
     MAX_CACHE_SIZE: integer('MAX_CACHE_SIZE', 1000, 1),
     MAX_CACHE_BYTES: byteSize('MAX_CACHE_BYTES', '256MiB', 1024),
@@ -221,6 +241,28 @@ export const ConfigSchema = z
     CACHE_TARGETED_FIELDS: headerNameList('CACHE_TARGETED_FIELDS', 'CDN-Cache-Control'),
     ORIGIN_URL: optionalUrl('ORIGIN_URL', ['http', 'https']),
     REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
+    REDIS_SENTINELS: hostPortList('REDIS_SENTINELS'),
+    REDIS_SENTINEL_NAME: z.string().default('mymaster').transform((raw) => raw.trim() || 'mymaster'),
+    REDIS_SENTINEL_PASSWORD: z
+      .string()
+      .optional()
+      .transform((raw) => (raw && raw !== '' ? raw : undefined)),
+    REDIS_CLUSTER_NODES: hostPortList('REDIS_CLUSTER_NODES'),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .default('caching-proxy:')
+      .transform((raw, ctx) => {
+        if (!/^[\x21-\x7e]{1,64}$/.test(raw) || /[{}*?[\]]/.test(raw)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected REDIS_KEY_PREFIX to be 1-64 printable characters without spaces, braces or glob characters, got ${JSON.stringify(raw)}`,
+          });
+          return z.NEVER;
+        }
+        return raw;
+      }),
+    REDIS_COMMAND_TIMEOUT_MS: integer('REDIS_COMMAND_TIMEOUT_MS', 250, 10, 60_000),
+    L1_MAX_BYTES: byteSize('L1_MAX_BYTES', '64MiB', 0),
     ALLOW_PRIVATE_NETWORKS: boolean('ALLOW_PRIVATE_NETWORKS', false),
     ALLOWED_HOSTS: hostList('ALLOWED_HOSTS'),
     UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1),
@@ -228,7 +270,14 @@ export const ConfigSchema = z
     LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   })
   .superRefine((config, ctx) => {
-    if (config.MAX_OBJECT_BYTES > config.MAX_CACHE_BYTES) {
+    if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'expected either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both',
+      });
+    }
+    if (config.MAX_OBJECT_BYTES > config.MAX_CACHE_BYTES && config.CACHE_BACKEND === 'memory') {
       ctx.addIssue({
         code: 'custom',
         path: ['MAX_OBJECT_BYTES'],

@@ -12,6 +12,8 @@ import { createReverseResolver, resolveTransparentTarget } from './data-plane/re
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { OutcomeHistory } from './stats/history.js';
+import { SharedStats } from './stats/shared-stats.js';
+import { createRedisBackend, newReplicaId } from './storage/redis/redis-backend.js';
 import { Stats } from './stats/stats.js';
 import { MemoryStore } from './storage/memory-store.js';
 import type { CacheAdmin, CacheStore } from './storage/types.js';
@@ -37,6 +39,8 @@ export interface ProxyServer {
   store: CacheStore & CacheAdmin;
   stats: Stats;
   history: OutcomeHistory;
+  /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
+  ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
   dispose(): Promise<void>;
 }
@@ -46,8 +50,19 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const stats = deps.stats ?? new Stats(clock);
+  const replicaId = newReplicaId();
+  const redisBackend =
+    deps.store === undefined && config.CACHE_BACKEND === 'redis'
+      ? createRedisBackend({ config, clock, logger, replicaId })
+      : undefined;
   const store =
-    deps.store ?? new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
+    deps.store ??
+    redisBackend?.store ??
+    new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
+  const sharedStats = redisBackend
+    ? new SharedStats(redisBackend.client, redisBackend.keys, replicaId, stats, redisBackend.availability, logger)
+    : undefined;
+  sharedStats?.start();
   const guard = new TargetGuard({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
@@ -86,6 +101,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     version: VERSION,
     apiKey: config.ADMIN_API_KEY,
     history,
+    replicaId,
+    sharedStats,
     tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
   };
 
@@ -110,8 +127,12 @@ export function createServer(deps: ServerDeps): ProxyServer {
     store,
     stats,
     history,
+    ready: () => redisBackend?.ready() ?? Promise.resolve(),
     dispose: async () => {
       clearInterval(sampler);
+      sharedStats?.stop();
+      await sharedStats?.flush();
+      await redisBackend?.close();
       await loopback.close();
       if (ownsAgent) await agent.close();
     },

@@ -29,6 +29,13 @@ describe('parseConfig defaults', () => {
       CACHE_STALE_RETENTION: 3600,
       CACHE_TARGETED_FIELDS: ['cdn-cache-control'],
       ORIGIN_URL: undefined,
+      REDIS_SENTINELS: [],
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_SENTINEL_PASSWORD: undefined,
+      REDIS_CLUSTER_NODES: [],
+      REDIS_KEY_PREFIX: 'caching-proxy:',
+      REDIS_COMMAND_TIMEOUT_MS: 250,
+      L1_MAX_BYTES: 64 * 1024 ** 2,
       REDIS_URL: 'redis://localhost:6379',
       ALLOW_PRIVATE_NETWORKS: false,
       ALLOWED_HOSTS: [],
@@ -144,10 +151,27 @@ describe('parseConfig errors', () => {
     expect(error.problems[0]).toContain(name);
   });
 
-  it('refuses CACHE_BACKEND=redis, which is not available yet', () => {
-    const error = configErrorOf({ CACHE_BACKEND: 'redis' });
-    expect(error.message).toContain('CACHE_BACKEND');
-    expect(error.message).toMatch(/not available/);
+  it('reads the Redis settings: Sentinel and Cluster node lists, prefix, timeouts, L1 size', () => {
+    const config = parseConfig({
+      CACHE_BACKEND: 'redis',
+      REDIS_SENTINELS: 'sentinel-a:26379, [::1]:26380',
+      REDIS_SENTINEL_NAME: 'cache',
+      REDIS_KEY_PREFIX: 'shop:',
+      REDIS_COMMAND_TIMEOUT_MS: '100',
+      L1_MAX_BYTES: '0',
+    });
+    expect(config.REDIS_SENTINELS).toEqual([
+      { host: 'sentinel-a', port: 26379 },
+      { host: '::1', port: 26380 },
+    ]);
+    expect(config).toMatchObject({ REDIS_SENTINEL_NAME: 'cache', REDIS_KEY_PREFIX: 'shop:', REDIS_COMMAND_TIMEOUT_MS: 100, L1_MAX_BYTES: 0 });
+    expect(parseConfig({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }).REDIS_CLUSTER_NODES).toHaveLength(2);
+  });
+
+  it('refuses both Sentinel and Cluster nodes, node lists without ports, and prefixes with glob characters', () => {
+    expect(configErrorOf({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' }).message).toContain('REDIS_CLUSTER_NODES');
+    expect(configErrorOf({ REDIS_CLUSTER_NODES: 'a' }).message).toContain('host:port');
+    expect(configErrorOf({ REDIS_KEY_PREFIX: 'bad*' }).message).toContain('REDIS_KEY_PREFIX');
   });
 
   it('refuses MAX_OBJECT_BYTES larger than MAX_CACHE_BYTES', () => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
 import { spawnProxy, type ProxyProcess } from './helpers/process.js';
+import { freePort } from './helpers/redis.js';
 
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true' };
 
@@ -39,10 +40,13 @@ describe('the proxy process', () => {
     expect(message).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses CACHE_BACKEND=redis with a clear startup error until the Redis backend exists', async () => {
-    proc = spawnProxy({ ...BASE_ENV, CACHE_BACKEND: 'redis' });
-    expect((await proc.exited).code).toBe(1);
-    expect(proc.stderr()).toContain('CACHE_BACKEND=redis is not available');
+  it('starts with the Redis backend while Redis is down and reports degraded health', async () => {
+    proc = spawnProxy({ ...BASE_ENV, CACHE_BACKEND: 'redis', REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+    const listening = await proc.waitForLog('caching-proxy listening');
+    const health = (await send(String(listening.admin), '/health')).json<{ status: string; cache_backend: string }>();
+    expect(health).toMatchObject({ status: 'degraded', cache_backend: 'redis' });
+    proc.child.kill('SIGTERM');
+    expect((await proc.exited).code).toBe(0);
   });
 
   it('logs structured JSON and, on SIGTERM, stops accepting, finishes in-flight requests and exits 0', async () => {

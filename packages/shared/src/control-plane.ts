@@ -25,8 +25,25 @@ export const HealthSchema = z
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof HealthSchema>;
 
+/** One replica's own request outcomes. */
+export const ReplicaStatsSchema = z
+  .object({
+    id: z.string().describe('Replica identity: host, process id and a random suffix'),
+    hits: z.number().int(),
+    stale: z.number().int(),
+    revalidated: z.number().int(),
+    misses: z.number().int(),
+    bypasses: z.number().int(),
+    errors: z.number().int(),
+  })
+  .meta({ id: 'ReplicaStats' });
+export type ReplicaStats = z.infer<typeof ReplicaStatsSchema>;
+
 export const StatsSchema = z
   .object({
+    scope: z
+      .enum(['process', 'shared'])
+      .describe('`shared`: totals of every replica on the same Redis; `process`: this process only (memory backend, or Redis unavailable)'),
     hits: z.number().int().describe('Responses served fresh from the cache without contacting the origin'),
     stale: z.number().int().describe('Responses served stale (max-stale, stale-while-revalidate, stale-if-error)'),
     revalidated: z.number().int().describe('Stored responses validated with the origin (304) and served'),
@@ -51,6 +68,8 @@ export const StatsSchema = z
     max_bytes: z.number().int(),
     cache_backend: CacheBackendSchema,
     uptime_seconds: z.number(),
+    replica: ReplicaStatsSchema.describe('This process'),
+    replicas: z.array(ReplicaStatsSchema).describe('Every live replica on the same Redis (empty with the memory backend)'),
   })
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;

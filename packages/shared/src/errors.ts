@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   PROXY_ERR_UPSTREAM_ERROR: { status: 502, summary: 'The origin sent an invalid or interrupted response' },
   PROXY_ERR_RESPONSE_TOO_LARGE: { status: 502, summary: 'The origin response is too large for a JSON envelope' },
   PROXY_ERR_SHUTTING_DOWN: { status: 503, summary: 'The proxy is shutting down' },
+  PROXY_ERR_STORAGE_UNAVAILABLE: { status: 503, summary: 'The cache storage (Redis) is unavailable' },
   PROXY_ERR_UPSTREAM_TIMEOUT: { status: 504, summary: 'The origin did not answer in time' },
   PROXY_ERR_NOT_CACHED: { status: 504, summary: 'only-if-cached was requested and no usable response is stored' },
 } as const satisfies Record<string, { status: number; summary: string }>;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { CacheBackend, TryRequestResult } from '@caching-proxy/shared';
 import type { OutcomeHistory } from '../stats/history.js';
 import type { Clock } from '../clock.js';
-import type { Stats } from '../stats/stats.js';
+import type { Stats, StatsCounters } from '../stats/stats.js';
 import type { CacheAdmin } from '../storage/types.js';
 import { bearerToken, isBrowserRequest, isLoopbackAddress } from './auth.js';
 
@@ -16,6 +16,13 @@ export interface ControlPlaneDeps {
   /** ADMIN_API_KEY; when unset, the admin listener is open and the data port's mutations are loopback-only. */
   apiKey: string | undefined;
   history: OutcomeHistory;
+  /** This process's identity among the replicas. */
+  replicaId: string;
+  /** Totals shared by every replica (Redis backend); absent with the memory backend. */
+  sharedStats?: {
+    totals(): Promise<StatsCounters | undefined>;
+    replicas(): Promise<{ id: string; counters: StatsCounters }[]>;
+  } | undefined;
   /** Sends a request through the data plane, as a client would (the dashboard's "Try it"). */
   tryRequest(url: string, method: 'GET' | 'HEAD'): Promise<TryRequestResult>;
 }

@@ -73,7 +73,17 @@ const t = initTRPC
   });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/** A ProxyError thrown by a procedure answers with its registry status, not 500. */
+const mapProxyErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ProxyError && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    fail(result.error.cause.code, result.error.cause.message);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapProxyErrors);
 
 /** With ADMIN_API_KEY set, every procedure but health needs `Authorization: Bearer <key>`. */
 const requireApiKey = t.middleware(({ ctx, next }) => {
@@ -101,4 +111,4 @@ const guardOpenDataPortMutation = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const protectedProcedure = t.procedure.use(requireApiKey).use(guardOpenDataPortMutation);
+export const protectedProcedure = publicProcedure.use(requireApiKey).use(guardOpenDataPortMutation);

@@ -94,6 +94,7 @@ describe('data-port mutation guard without an API key', () => {
       version: 'test',
       apiKey: undefined,
       history: new OutcomeHistory(new Stats(() => 0).counters, () => 0),
+      replicaId: 'test-replica',
       tryRequest: () => Promise.reject(new Error('not used')),
     };
     return appRouter.createCaller({ deps, caller: { listener, bearer: undefined, loopback, browser } });

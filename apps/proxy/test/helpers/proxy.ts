@@ -35,10 +35,14 @@ function close(server: Server): Promise<void> {
  * The real proxy (both listeners) on free ports with a manual clock. Test origins live on
  * loopback, so private networks are allowed unless the test says otherwise.
  */
-export async function startProxy(overrides: ConfigInput = {}): Promise<TestProxy> {
+export async function startProxy(
+  overrides: ConfigInput = {},
+  options: { waitForStorage?: boolean } = {},
+): Promise<TestProxy> {
   const config = parseConfig({ ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'silent', ...overrides });
   const clock = manualClock();
   const server = createServer({ config, logger: createSilentLogger(), clock: clock.now });
+  if (options.waitForStorage !== false) await server.ready();
   const [dataPort, adminPort] = await Promise.all([listen(server.dataServer), listen(server.adminServer)]);
   return {
     dataUrl: `http://127.0.0.1:${dataPort}`,

@@ -7,9 +7,10 @@ import {
   TryRequestResultSchema,
   type Health,
   type History,
+  type ReplicaStats,
   type Stats,
 } from '@caching-proxy/shared';
-import { hitRatePercent } from '../../stats/stats.js';
+import { hitRatePercent, type StatsCounters } from '../../stats/stats.js';
 import { protectedProcedure, publicProcedure } from '../trpc.js';
 
 export const health = publicProcedure
@@ -53,9 +54,15 @@ export const stats = protectedProcedure
   .output(StatsSchema)
   .query(async ({ ctx }): Promise<Stats> => {
     const { deps } = ctx;
-    const counters = deps.stats.snapshot();
-    const usage = await deps.admin.usage();
+    const shared = deps.sharedStats ? await deps.sharedStats.totals() : undefined;
+    const counters = shared ?? deps.stats.snapshot();
+    // Storage usage is informative: an unavailable backend reports zeros rather than failing /stats.
+    const usage = await Promise.resolve()
+      .then(() => deps.admin.usage())
+      .catch(() => ({ entries: 0, sizeBytes: 0, maxEntries: 0, maxBytes: 0, evictions: 0 }));
+    const replicas = deps.sharedStats ? await deps.sharedStats.replicas() : [];
     return {
+      scope: shared ? 'shared' : 'process',
       hits: counters.hits,
       stale: counters.stale,
       revalidated: counters.revalidated,
@@ -79,8 +86,22 @@ export const stats = protectedProcedure
       max_bytes: usage.maxBytes,
       cache_backend: deps.backend,
       uptime_seconds: Math.round(deps.stats.uptimeSec()),
+      replica: replicaStats(deps.replicaId, deps.stats.snapshot()),
+      replicas: replicas.map((r) => replicaStats(r.id, r.counters)),
     };
   });
+
+function replicaStats(id: string, counters: StatsCounters): ReplicaStats {
+  return {
+    id,
+    hits: counters.hits,
+    stale: counters.stale,
+    revalidated: counters.revalidated,
+    misses: counters.misses,
+    bypasses: counters.bypasses,
+    errors: counters.errors,
+  };
+}
 
 export const history = protectedProcedure
   .meta({

@@ -1,0 +1,51 @@
+/**
+ * The Redis key layout, in one place. Every key starts with REDIS_KEY_PREFIX. One URL (primary
+ * cache key) is one Redis hash holding all its Vary variants, so every operation on a URL touches
+ * a single key — never a cross-slot command in a Cluster:
+ *
+ *   <prefix>e:<primary key>   hash: `u` → URL, `m:<variant>` → metadata JSON, `b:<variant>` → body
+ *   <prefix>stats             hash of shared counters (every replica adds to it)
+ *   <prefix>stats:r:<id>      hash of one replica's counters (expires when the replica is gone)
+ *   <prefix>stats:replicas    set of replica ids
+ *   <prefix>invalidate        pub/sub channel of L1 invalidations
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  entry(primaryKey: string): string {
+    return `${this.prefix}e:${primaryKey}`;
+  }
+
+  /** SCAN pattern of every entry key (glob characters are refused in the prefix by the config). */
+  get entryPattern(): string {
+    return `${this.prefix}e:*`;
+  }
+
+  primaryKeyOf(redisKey: string): string {
+    return redisKey.slice(this.prefix.length + 2);
+  }
+
+  get stats(): string {
+    return `${this.prefix}stats`;
+  }
+
+  replicaStats(replicaId: string): string {
+    return `${this.prefix}stats:r:${replicaId}`;
+  }
+
+  get replicas(): string {
+    return `${this.prefix}stats:replicas`;
+  }
+
+  get invalidationChannel(): string {
+    return `${this.prefix}invalidate`;
+  }
+
+  static metaField(variantKey: string): string {
+    return `m:${variantKey}`;
+  }
+
+  static bodyField(variantKey: string): string {
+    return `b:${variantKey}`;
+  }
+}

@@ -1,0 +1,121 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { createSilentLogger } from '../../src/logger.js';
+import { RedisAvailability } from '../../src/storage/redis/availability.js';
+import { createRedisClient } from '../../src/storage/redis/connection.js';
+import { createRedisBackend, newReplicaId } from '../../src/storage/redis/redis-backend.js';
+import { RedisKeys } from '../../src/storage/redis/keys.js';
+import { RedisStore } from '../../src/storage/redis/redis-store.js';
+import { manualClock } from '../helpers/clock.js';
+import { storedResponse } from '../helpers/entries.js';
+import { freshPrefix, startRedisServer, type RedisServer } from '../helpers/redis.js';
+import { describeStoreContract } from './store-contract.js';
+
+let redis: RedisServer;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+function config(prefix: string, extra: Record<string, string> = {}) {
+  return parseConfig({ CACHE_BACKEND: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, ...extra });
+}
+
+describeStoreContract('redis', async (clock) => {
+  const client = createRedisClient(config(freshPrefix()));
+  const availability = new RedisAvailability(client, createSilentLogger());
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+  const store = new RedisStore({
+    client,
+    keys: new RedisKeys(freshPrefix()),
+    availability,
+    clock: clock.now,
+    logger: createSilentLogger(),
+  });
+  return {
+    store,
+    clock,
+    close: async () => {
+      availability.close();
+      await client.quit();
+    },
+  };
+});
+
+describeStoreContract('redis with the L1 tier', async (clock) => {
+  const backend = createRedisBackend({
+    config: config(freshPrefix()),
+    clock: clock.now,
+    logger: createSilentLogger(),
+    replicaId: newReplicaId(),
+  });
+  await backend.ready();
+  return { store: backend.store, clock, close: () => backend.close() };
+});
+
+describe('Redis key layout', () => {
+  it('keeps every key under REDIS_KEY_PREFIX, sets an expiry on write, and stores the body as raw bytes', async () => {
+    const prefix = freshPrefix();
+    const clock = manualClock();
+    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
+    await backend.ready();
+    const inspector = new Redis(redis.port, '127.0.0.1');
+    try {
+      const body = Buffer.from([0, 255, 10, 13, 0x7b]);
+      const entry = storedResponse({ url: '/raw', body, now: clock.now(), lifetimeSec: 60, keepStaleSec: 30 });
+      await backend.store.put(entry);
+      const keys = await inspector.keys(`${prefix}*`);
+      expect(keys).toEqual([`${prefix}e:${entry.key}`]);
+      const ttl = await inspector.pttl(keys[0]!);
+      expect(ttl).toBeGreaterThan(80_000);
+      expect(ttl).toBeLessThanOrEqual(90_000);
+      const stored = await inspector.hgetBuffer(keys[0]!, `b:${entry.variantKey}`);
+      expect(stored?.equals(body)).toBe(true);
+      expect(await inspector.hget(keys[0]!, 'u')).toBe(entry.url);
+    } finally {
+      inspector.disconnect();
+      await backend.close();
+    }
+  });
+
+  it('treats malformed or tampered metadata as absent instead of trusting it', async () => {
+    const prefix = freshPrefix();
+    const clock = manualClock();
+    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
+    await backend.ready();
+    const inspector = new Redis(redis.port, '127.0.0.1');
+    try {
+      const entry = storedResponse({ url: '/evil', now: clock.now() });
+      const key = `${prefix}e:${entry.key}`;
+      await inspector.hset(key, 'u', entry.url, `m:${entry.variantKey}`, '{"__proto__":{"polluted":true},"v":1}', `b:${entry.variantKey}`, 'x');
+      expect(await backend.store.getVariants(entry.key)).toBeUndefined();
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      inspector.disconnect();
+      await backend.close();
+    }
+  });
+
+  it('clears only its own prefix, never other keys in the database', async () => {
+    const prefix = freshPrefix();
+    const clock = manualClock();
+    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
+    await backend.ready();
+    const inspector = new Redis(redis.port, '127.0.0.1');
+    try {
+      await inspector.set('someone-else:key', 'keep me');
+      await backend.store.put(storedResponse({ url: '/mine', now: clock.now() }));
+      expect(await backend.store.clear()).toBe(1);
+      expect(await inspector.get('someone-else:key')).toBe('keep me');
+    } finally {
+      await inspector.del('someone-else:key');
+      inspector.disconnect();
+      await backend.close();
+    }
+  });
+});
