@@ -1,11 +1,11 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
 export type { Logger } from 'pino';
 
-/** Structured JSON logs on stdout; secrets are redacted wherever they appear in a log object. */
-export function createLogger(level: LogLevel): Logger {
-  return pino({
+/** Structured JSON logs on stdout (or `destination`); secrets are redacted wherever they appear in a log object. */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'caching-proxy' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -20,7 +20,8 @@ export function createLogger(level: LogLevel): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that drops everything, for tests and tools. */

@@ -2,7 +2,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
+import { metricsRoute } from './control-plane/metrics-route.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
@@ -11,6 +13,8 @@ import { createHitListener } from './data-plane/hit-listener.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
+import { RequestReporter } from './data-plane/request-report.js';
+import { Metrics } from './observability/metrics.js';
 import { OutcomeHistory } from './stats/history.js';
 import { SharedStats } from './stats/shared-stats.js';
 import { createRedisBackend, newReplicaId } from './storage/redis/redis-backend.js';
@@ -39,6 +43,7 @@ export interface ProxyServer {
   store: CacheStore & CacheAdmin;
   stats: Stats;
   history: OutcomeHistory;
+  metrics: Metrics;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
@@ -63,6 +68,13 @@ export function createServer(deps: ServerDeps): ProxyServer {
     ? new SharedStats(redisBackend.client, redisBackend.keys, replicaId, stats, redisBackend.availability, logger)
     : undefined;
   sharedStats?.start();
+  const availability = redisBackend?.availability;
+  const metrics = new Metrics({
+    stats,
+    admin: store,
+    redis: availability && { usable: () => availability.usable, commandErrors: () => availability.commandErrors },
+  });
+  const reporter = new RequestReporter(logger, metrics);
   const guard = new TargetGuard({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
@@ -84,6 +96,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       targetedFields: config.CACHE_TARGETED_FIELDS,
     },
     maxObjectBytes: config.MAX_OBJECT_BYTES,
+    observer: metrics,
   });
 
   const history = new OutcomeHistory(stats.counters, clock);
@@ -111,14 +124,20 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const dataApp = createDataPlaneApp({
     engine,
     logger,
+    reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     reverse,
     transparent: resolveTransparentTarget,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp));
+  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp, reporter));
   listening.dataServer = dataServer;
-  const adminServer = createHttpServer(createAdminApp(controlPlane, logger));
+  // /metrics sits beside the control plane on the admin listener.
+  const adminApp = express();
+  adminApp.disable('x-powered-by');
+  adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
+  adminApp.use(createAdminApp(controlPlane, logger));
+  const adminServer = createHttpServer(adminApp);
 
   return {
     dataServer,
@@ -127,6 +146,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     store,
     stats,
     history,
+    metrics,
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     dispose: async () => {
       clearInterval(sampler);

@@ -3,6 +3,7 @@ import { ProxyError } from '../errors.js';
 import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
+import type { RequestReporter } from './request-report.js';
 import { createEnvelopeHandler } from './proxy-envelope.js';
 import type { TargetResolver } from './request-target.js';
 import { createForwardingHandler } from './transparent.js';
@@ -10,6 +11,7 @@ import { createForwardingHandler } from './transparent.js';
 export interface DataPlaneAppOptions {
   engine: CacheEngine;
   logger: Logger;
+  reporter: RequestReporter;
   maxEnvelopeBytes: number;
   /** Reverse-proxy mode: every path goes to this resolver's origin. Otherwise /http/ and /proxy. */
   reverse?: TargetResolver | undefined;
@@ -25,14 +27,18 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
   app.disable('x-powered-by');
   app.set('etag', false);
   // Proxy errors are counted; the control-plane routes keep their own accounting.
-  const countError: ErrorRequestHandler = (error, _req, _res, next) => {
+  const countError: ErrorRequestHandler = (error, req, res, next) => {
     engine.stats.recordError();
+    if (!res.headersSent) res.setHeader('x-request-id', options.reporter.requestId(req));
+    res.once('finish', () => options.reporter.finish(req, res, 'error'));
     next(error);
   };
 
   if (options.reverse) {
     // Like nginx proxy_pass or Varnish: every path and method belongs to the origin.
-    app.use(createForwardingHandler(engine, options.reverse, { addForwardedHeaders: true }) as unknown as RequestHandler);
+    app.use(
+      createForwardingHandler(engine, options.reverse, { addForwardedHeaders: true, reporter: options.reporter }) as unknown as RequestHandler,
+    );
     app.use(countError);
     app.use(createJsonErrorHandler(options.logger));
     return app;
@@ -42,14 +48,17 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
     '/proxy',
     // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
     express.json({ limit: options.maxEnvelopeBytes, type: () => true }),
-    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes }),
+    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes, reporter: options.reporter }),
   );
   app.all('/proxy', (req, _res, next) => {
     next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));
   });
   app.use(
     '/http',
-    createForwardingHandler(engine, options.transparent, { addForwardedHeaders: false }) as unknown as RequestHandler,
+    createForwardingHandler(engine, options.transparent, {
+      addForwardedHeaders: false,
+      reporter: options.reporter,
+    }) as unknown as RequestHandler,
   );
   app.use(countError);
   if (options.extraRoutes) app.use(options.extraRoutes);

@@ -22,7 +22,9 @@ import { captureVaryValues, parseVary } from '../cache/vary.js';
 import type { Clock } from '../clock.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Stats } from '../stats/stats.js';
+import { performance } from 'node:perf_hooks';
+import { NO_OBSERVER, type RequestObserver } from '../stats/observer.js';
+import type { Outcome, Stats } from '../stats/stats.js';
 import { entrySize, type CacheStore, type MaybePromise, type StoredResponse } from '../storage/types.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
 import { toUpstreamError } from '../upstream/upstream-errors.js';
@@ -73,6 +75,8 @@ export interface CacheEngineOptions {
   guard: TargetGuard;
   policy: CachePolicySettings;
   maxObjectBytes: number;
+  /** Origin timings and errors (Prometheus). */
+  observer?: RequestObserver | undefined;
 }
 
 interface ForwardContext {
@@ -166,7 +170,11 @@ export class CacheEngine {
   }
 
   /** Answers a request: from storage, after validation, or from the origin. */
-  async handle(request: ProxiedRequest, responder: Responder, known?: { variants: readonly StoredResponse[] | undefined }): Promise<void> {
+  async handle(
+    request: ProxiedRequest,
+    responder: Responder,
+    known?: { variants: readonly StoredResponse[] | undefined },
+  ): Promise<Outcome> {
     const { method } = request;
     if (method !== 'GET' && method !== 'HEAD') return this.pass(request, responder);
     const directives = parseRequestDirectives(request.headers);
@@ -181,14 +189,10 @@ export class CacheEngine {
       return this.fetchCoalesced(request, responder, { fwd: variants ? 'vary-miss' : 'uri-miss', directives });
     }
     const decision = decideReuse(entry, directives, this.clock());
-    if (decision.action === 'serve') {
-      this.serveEntry(request, responder, entry, 'hit', {});
-      return;
-    }
+    if (decision.action === 'serve') return this.serveEntry(request, responder, entry, 'hit', {});
     if (decision.action === 'serve-stale') {
-      this.serveEntry(request, responder, entry, 'stale', { hit: true, detail: decision.reason });
       if (decision.reason === 'stale-while-revalidate') this.revalidateInBackground(request, entry, directives);
-      return;
+      return this.serveEntry(request, responder, entry, 'stale', { hit: true, detail: decision.reason });
     }
     // §5.2.1.7: only-if-cached never goes forward.
     if (directives.onlyIfCached) throw NOT_CACHED();
@@ -196,7 +200,7 @@ export class CacheEngine {
   }
 
   /** Concurrent misses for one key wait for a single origin request (not when the client asked for validation). */
-  private async fetchCoalesced(request: ProxiedRequest, responder: Responder, context: ForwardContext): Promise<void> {
+  private async fetchCoalesced(request: ProxiedRequest, responder: Responder, context: ForwardContext): Promise<Outcome> {
     if (context.directives.noCache || context.fwd === 'request' || request.method !== 'GET') {
       return this.fetch(request, responder, context, undefined);
     }
@@ -208,8 +212,7 @@ export class CacheEngine {
     await leader;
     const entry = selectVariant(await this.readVariants(request.key), request.headers);
     if (entry !== undefined && decideReuse(entry, context.directives, this.clock()).action === 'serve') {
-      this.serveEntry(request, responder, entry, 'hit', { detail: 'coalesced' });
-      return;
+      return this.serveEntry(request, responder, entry, 'hit', { detail: 'coalesced' });
     }
     // Nothing usable was stored (not storable, Vary mismatch, leader failed): go to the origin.
     return this.fetch(request, responder, { ...context, stored: entry ?? context.stored }, undefined);
@@ -221,7 +224,7 @@ export class CacheEngine {
     responder: Responder,
     context: ForwardContext,
     settle: (() => void) | undefined,
-  ): Promise<void> {
+  ): Promise<Outcome> {
     const done = settle ?? noop;
     const { stored, directives } = context;
     let result: UpstreamResult;
@@ -231,8 +234,7 @@ export class CacheEngine {
       done();
       // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.
       if (stored && mayServeStaleOnError(stored, directives, this.clock())) {
-        this.serveEntry(request, responder, stored, 'stale', { fwd: 'stale', detail: 'stale-if-error' });
-        return;
+        return this.serveEntry(request, responder, stored, 'stale', { fwd: 'stale', detail: 'stale-if-error' });
       }
       throw error;
     }
@@ -243,31 +245,30 @@ export class CacheEngine {
       const refreshed = this.freshen(stored, response.headers, result);
       if (refreshed) await this.put(refreshed);
       done();
-      this.serveEntry(request, responder, refreshed ?? stored, 'revalidated', {
+      return this.serveEntry(request, responder, refreshed ?? stored, 'revalidated', {
         fwd: context.fwd,
         fwdStatus: 304,
         stored: refreshed !== undefined,
       });
-      return;
     }
     if (stored && ERROR_STATUSES.has(response.statusCode) && mayServeStaleOnError(stored, directives, this.clock())) {
       discardBody(response.body);
       done();
-      this.serveEntry(request, responder, stored, 'stale', {
+      return this.serveEntry(request, responder, stored, 'stale', {
         fwd: 'stale',
         fwdStatus: response.statusCode,
         detail: 'stale-if-error',
       });
-      return;
     }
     if (request.method === 'HEAD' && stored && response.statusCode === 200) this.freshenFromHead(stored, result);
     const origin = this.originResponse(request, result, context, done);
     this.stats.record('miss');
     await responder.relay(origin);
+    return 'miss';
   }
 
   /** Other methods: forwarded without the cache; a success invalidates what they changed (§4.4). */
-  private async pass(request: ProxiedRequest, responder: Responder): Promise<void> {
+  private async pass(request: ProxiedRequest, responder: Responder): Promise<Outcome> {
     const result = await this.send(request, undefined);
     const { response } = result;
     if (isUnsafeMethod(request.method)) {
@@ -278,6 +279,7 @@ export class CacheEngine {
     const origin = this.originResponse(request, result, { fwd: 'method', directives: parseRequestDirectives(request.headers) }, noop);
     this.stats.record('bypass');
     await responder.relay(origin);
+    return 'bypass';
   }
 
   /** Sends the request upstream; with `validate`, its validators replace the client's preconditions. */
@@ -296,6 +298,8 @@ export class CacheEngine {
       headers.push(...validatorHeaders(headerListToMap(validate.headers)));
     }
     const requestTime = this.clock();
+    const started = performance.now();
+    const observer = this.options.observer ?? NO_OBSERVER;
     let response: Dispatcher.ResponseData;
     try {
       response = await this.options.agent.request({
@@ -311,8 +315,11 @@ export class CacheEngine {
           : undefined,
       });
     } catch (error) {
-      throw toUpstreamError(error, url);
+      const mapped = toUpstreamError(error, url);
+      observer.originFinished((performance.now() - started) / 1000, { errorCode: mapped.code });
+      throw mapped;
     }
+    observer.originFinished((performance.now() - started) / 1000, { status: response.statusCode });
     return { response, requestTime, responseTime: this.clock(), validated: validate !== undefined };
   }
 
@@ -509,7 +516,7 @@ export class CacheEngine {
     entry: StoredResponse,
     outcome: 'hit' | 'stale' | 'revalidated',
     cacheStatus: CacheStatusParams,
-  ): void {
+  ): typeof outcome {
     const now = this.clock();
     const own = [
       'age',
@@ -529,36 +536,37 @@ export class CacheEngine {
     const { headers: requestHeaders } = request;
     if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers))) {
       responder.sendStored(304, notModifiedHeaders(entry.headers).concat(own), undefined);
-      return;
+      return outcome;
     }
     const headers = entry.headers.concat(own);
     const { body } = entry;
     if (statusHasNoBody(entry.status)) {
       responder.sendStored(entry.status, headers, undefined);
-      return;
+      return outcome;
     }
     if (requestHeaders.range !== undefined && entry.status === 200 && request.method === 'GET') {
       const range = selectByteRange(requestHeaders, headerListToMap(entry.headers), body.length);
       if (range === 'unsatisfiable') {
         headers.push('content-range', `bytes */${body.length}`, 'content-length', '0');
         responder.sendStored(416, headers, undefined);
-        return;
+        return outcome;
       }
       if (range !== undefined) {
         const slice = body.subarray(range.start, range.end + 1);
         headers.push('content-range', `bytes ${range.start}-${range.end}/${body.length}`, 'content-length', String(slice.length));
         this.stats.recordCacheBytes(slice.length);
         responder.sendStored(206, headers, slice);
-        return;
+        return outcome;
       }
     }
     headers.push('content-length', String(body.length));
     if (request.method === 'HEAD') {
       responder.sendStored(entry.status, headers, undefined);
-      return;
+      return outcome;
     }
     this.stats.recordCacheBytes(body.length);
     responder.sendStored(entry.status, headers, body);
+    return outcome;
   }
 
   /** Stores an entry; storage errors are logged, never thrown. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { StoredResponse } from '../storage/types.js';
 import type { CacheEngine } from './cache-engine.js';
 import { rememberTarget, type ResolvedTarget, type TargetResolver } from './request-target.js';
+import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
 
 /**
@@ -9,11 +10,17 @@ import { StreamResponder } from './responders.js';
  * without entering Express (which costs several times the work of a hit). Everything else —
  * misses, stale entries, errors, other methods, /proxy, the control plane — goes to `next`.
  */
-export function createHitListener(engine: CacheEngine, resolve: TargetResolver, next: RequestListener): RequestListener {
+export function createHitListener(
+  engine: CacheEngine,
+  resolve: TargetResolver,
+  next: RequestListener,
+  reporter: RequestReporter,
+): RequestListener {
   return function hitListener(req: IncomingMessage, res: ServerResponse): void {
+    reporter.begin(req);
     const method = req.method;
     if (method === 'GET' || method === 'HEAD') {
-      const served = tryServeHit(engine, resolve, req, res);
+      const served = tryServeHit(engine, resolve, req, res, reporter);
       if (served === true) return;
       if (served !== false) {
         served.then(
@@ -32,10 +39,11 @@ function tryServeHit(
   resolve: TargetResolver,
   req: IncomingMessage,
   res: ServerResponse,
+  reporter: RequestReporter,
 ): boolean | Promise<boolean> {
   let target: ResolvedTarget | undefined;
   try {
-    target = resolve(req);
+    target = resolve(req, req.url ?? '');
   } catch {
     return false; // the Express path answers with the JSON error
   }
@@ -43,9 +51,9 @@ function tryServeHit(
   const found = engine.readVariants(target.key);
   if (found instanceof Promise) {
     const resolved = target;
-    return found.then((variants) => serve(engine, req, res, resolved, variants));
+    return found.then((variants) => serve(engine, req, res, resolved, variants, reporter));
   }
-  return serve(engine, req, res, target, found);
+  return serve(engine, req, res, target, found, reporter);
 }
 
 function serve(
@@ -54,8 +62,12 @@ function serve(
   res: ServerResponse,
   target: ResolvedTarget,
   variants: readonly StoredResponse[] | undefined,
+  reporter: RequestReporter,
 ): boolean {
-  if (engine.serveIfFresh({ method: req.method ?? 'GET', headers: req.headers }, variants, new StreamResponder(res))) {
+  const responder = new StreamResponder(res, reporter.requestId(req));
+  if (engine.serveIfFresh({ method: req.method ?? 'GET', headers: req.headers }, variants, responder)) {
+    reporter.setTarget(req, target.url);
+    reporter.finish(req, res, 'hit');
     return true;
   }
   rememberTarget(req, { ...target, lookedUp: { variants } });

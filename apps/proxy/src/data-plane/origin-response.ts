@@ -106,8 +106,8 @@ export class OriginResponse {
    * ended early (client gone, origin failed mid-body: the client connection is then cut, since
    * its status line is already sent). Never rejects.
    */
-  pipeTo(res: ServerResponse): Promise<void> {
-    res.writeHead(this.status, this.headers);
+  pipeTo(res: ServerResponse, extraHeaders: readonly string[] = []): Promise<void> {
+    res.writeHead(this.status, extraHeaders.length > 0 ? this.headers.concat(extraHeaders) : this.headers);
     this.body.on('data', (chunk: Buffer) => this.collect(chunk));
     return new Promise((resolve) => {
       pipeline(this.body, res, (error) => {

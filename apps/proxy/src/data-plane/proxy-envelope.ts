@@ -5,6 +5,7 @@ import { bodyAsText } from '../content/text-body.js';
 import { ProxyError } from '../errors.js';
 import type { CacheEngine, ProxiedRequest, Responder } from './cache-engine.js';
 import type { OriginResponse } from './origin-response.js';
+import type { RequestReporter } from './request-report.js';
 import { headerListToMap } from '../cache/headers.js';
 import { forwardableRequestHeaders } from './hop-by-hop.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
@@ -44,7 +45,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** `POST /proxy`: the seed's JSON envelope in, the seed's JSON envelope out. */
-export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number }) {
+export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number; reporter: RequestReporter }) {
   return async function envelopeHandler(req: Request, res: Response): Promise<void> {
     const ttlOverrideSec = parseTtlParam(req.query.ttl);
     const parsed = ProxyRequestSchema.safeParse(req.body);
@@ -53,6 +54,7 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
     }
     const envelope = parsed.data;
     const url = appendQueryParams(parseTargetUrl(envelope.url), envelope.params);
+    options.reporter.setTarget(req, url);
     let body: Buffer | undefined;
     if (envelope.body !== undefined) {
       if (envelope.body_encoding === 'base64' && !BASE64.test(envelope.body.replace(/\s/g, ''))) {
@@ -75,7 +77,9 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
       signal: clientGoneSignal(res),
     };
 
-    await engine.handle(request, new EnvelopeResponder(res, request.key, options.maxEnvelopeBytes));
+    res.setHeader('x-request-id', options.reporter.requestId(req));
+    const outcome = await engine.handle(request, new EnvelopeResponder(res, request.key, options.maxEnvelopeBytes));
+    options.reporter.finish(req, res, outcome);
   };
 }
 

@@ -16,10 +16,11 @@ export interface ResolvedTarget {
 }
 
 /**
- * Finds the target of a data-plane request from its raw URL (never Express's decoded params):
- * undefined when the request is not for this front end, a ProxyError when it is malformed.
+ * Finds the target of a data-plane request from its raw URL (never Express's decoded params or
+ * its mount-stripped `req.url`): undefined when the request is not for this front end, a
+ * ProxyError when it is malformed.
  */
-export type TargetResolver = (req: IncomingMessage) => ResolvedTarget | undefined;
+export type TargetResolver = (req: IncomingMessage, rawUrl: string) => ResolvedTarget | undefined;
 
 const RESOLVED = Symbol('caching-proxy.resolved-target');
 
@@ -34,10 +35,9 @@ function remembered(req: IncomingMessage): ResolvedTarget | undefined {
 }
 
 /** `/http/{target}`: the target is everything after the prefix. */
-export const resolveTransparentTarget: TargetResolver = (req) => {
+export const resolveTransparentTarget: TargetResolver = (req, raw) => {
   const known = remembered(req);
   if (known) return known;
-  const raw = req.url ?? '';
   if (!raw.startsWith(TRANSPARENT_PREFIX)) return undefined;
   const url = parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length));
   const resolved = { url, key: entryKeyFor(url) };
@@ -48,10 +48,9 @@ export const resolveTransparentTarget: TargetResolver = (req) => {
 /** Reverse-proxy mode: every request path is a path on the one origin (ORIGIN_URL). */
 export function createReverseResolver(originUrl: URL): TargetResolver {
   const base = originUrl.href.replace(/\/$/, '');
-  return (req) => {
+  return (req, raw) => {
     const known = remembered(req);
     if (known) return known;
-    const raw = req.url ?? '';
     if (!raw.startsWith('/')) {
       throw new ProxyError('PROXY_ERR_INVALID_URL', 'Expected an origin-form request target (a path starting with /)');
     }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
 import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
+import type { RequestReporter } from './request-report.js';
 import type { TargetResolver } from './request-target.js';
 import { StreamResponder } from './responders.js';
 
@@ -66,13 +67,13 @@ const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-for
 export function createForwardingHandler(
   engine: CacheEngine,
   resolve: TargetResolver,
-  options: { addForwardedHeaders: boolean },
+  options: { addForwardedHeaders: boolean; reporter: RequestReporter },
 ) {
   return async function forwardingHandler(req: IncomingMessage & { originalUrl: string }, res: ServerResponse) {
     // Express strips a mount path from req.url; the resolver reads the raw, original URL.
-    req.url = req.originalUrl;
-    const target = resolve(req);
+    const target = resolve(req, req.originalUrl);
     if (target === undefined) throw new Error('request routed to a front end that does not resolve it');
+    options.reporter.setTarget(req, target.url);
     let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
     if (options.addForwardedHeaders) {
       forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
@@ -88,6 +89,8 @@ export function createForwardingHandler(
       signal: clientGoneSignal(res),
       onInformational: (status, headers) => relayInformational(res, status, headers),
     };
-    await engine.handle(request, new StreamResponder(res), target.lookedUp);
+    const responder = new StreamResponder(res, options.reporter.requestId(req));
+    const outcome = await engine.handle(request, responder, target.lookedUp);
+    options.reporter.finish(req, res, outcome);
   };
 }

@@ -2,7 +2,10 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHitListener } from '../../src/data-plane/hit-listener.js';
+import { RequestReporter } from '../../src/data-plane/request-report.js';
 import { resolveTransparentTarget } from '../../src/data-plane/request-target.js';
+import { createSilentLogger } from '../../src/logger.js';
+import { NO_OBSERVER } from '../../src/stats/observer.js';
 import { send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
@@ -33,7 +36,7 @@ describe('the lean hit listener', () => {
       handedOver.push(`${req.method} ${req.url}`);
       res.writeHead(599).end();
     };
-    front = createServer(createHitListener(proxy.server.engine, resolveTransparentTarget, next));
+    front = createServer(createHitListener(proxy.server.engine, resolveTransparentTarget, next, new RequestReporter(createSilentLogger(), NO_OBSERVER)));
     await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
     const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
 

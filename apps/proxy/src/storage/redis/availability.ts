@@ -14,6 +14,8 @@ import type { RedisClient } from './connection.js';
  */
 export class RedisAvailability {
   private failedReason: string | undefined;
+  /** Commands that failed or timed out since start (for metrics). */
+  commandErrors = 0;
   private probe: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -57,6 +59,7 @@ export class RedisAvailability {
    * timeout, a closed connection — means Redis itself is in trouble, and calls stop for a while.
    */
   private failed(operation: string, error: unknown): void {
+    this.commandErrors++;
     const message = `redis ${operation} failed: ${(error as Error).message}`;
     if ((error as Error).name === 'ReplyError') {
       this.logger.warn({ operation, err: error }, 'redis refused a command');

@@ -1,0 +1,28 @@
+import express, { type Router } from 'express';
+import type { Registry } from 'prom-client';
+import { toErrorResponse, ProxyError } from '../errors.js';
+import { apiKeyMatches, bearerToken } from './auth.js';
+
+/**
+ * GET /metrics in the Prometheus text format. With ADMIN_API_KEY set it needs the same bearer key
+ * as the rest of the control plane (Prometheus sends it with `authorization: { credentials: … }`).
+ */
+export function metricsRoute(registry: Registry, apiKey: string | undefined): Router {
+  const routes = express.Router();
+  routes.get('/metrics', (req, res, next) => {
+    if (apiKey !== undefined && !apiKeyMatches(bearerToken(req), apiKey)) {
+      const { status, body } = toErrorResponse(
+        new ProxyError('PROXY_ERR_UNAUTHORIZED', 'Send the admin API key as `Authorization: Bearer <ADMIN_API_KEY>`'),
+      );
+      res.status(status).set('www-authenticate', 'Bearer realm="caching-proxy"').json(body);
+      return;
+    }
+    registry.metrics().then(
+      (text) => {
+        res.set('content-type', registry.contentType).set('cache-control', 'no-store').send(text);
+      },
+      (error: unknown) => next(error),
+    );
+  });
+  return routes;
+}

@@ -1,0 +1,155 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestObserver } from '../stats/observer.js';
+import type { Outcome, Stats } from '../stats/stats.js';
+import type { CacheAdmin } from '../storage/types.js';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Request durations from a fast hit (well under a millisecond) to a slow origin. */
+const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface MetricsSources {
+  stats: Stats;
+  admin: CacheAdmin;
+  /** Present with the Redis backend. */
+  redis?: { usable(): boolean; commandErrors(): number } | undefined;
+}
+
+/**
+ * Prometheus metrics (prom-client), served at /metrics on the admin listener. Names follow the
+ * Prometheus conventions: `_total` counters, `_seconds` and `_bytes` units, a `caching_proxy_`
+ * namespace, and the default Node process metrics beside them.
+ */
+export class Metrics implements RequestObserver {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'outcome' | 'method'>;
+  private readonly duration: Histogram<'outcome'>;
+  private readonly originDuration: Histogram<'status_class'>;
+  private readonly originErrors: Counter<'code'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'caching_proxy_requests_total',
+      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, error) and method',
+      labelNames: ['outcome', 'method'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: 'caching_proxy_request_duration_seconds',
+      help: 'Time to answer a data-plane request completely, by cache outcome',
+      labelNames: ['outcome'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.originDuration = new Histogram({
+      name: 'caching_proxy_origin_request_duration_seconds',
+      help: 'Time until an origin answered with its response headers, by status class',
+      labelNames: ['status_class'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.originErrors = new Counter({
+      name: 'caching_proxy_origin_errors_total',
+      help: 'Origin requests that failed (unreachable, timeout, blocked, invalid response), by error code',
+      labelNames: ['code'],
+      registers,
+    });
+    const { stats } = sources;
+    // Storage usage is read at scrape time; an unavailable backend leaves the gauges unchanged.
+    const usage = () =>
+      Promise.resolve()
+        .then(() => sources.admin.usage())
+        .catch(() => undefined);
+    new Gauge({
+      name: 'caching_proxy_stored_entries',
+      help: 'Responses currently stored (Redis: keys of its database)',
+      registers,
+      async collect() {
+        const current = await usage();
+        if (current) this.set(current.entries);
+      },
+    });
+    new Gauge({
+      name: 'caching_proxy_stored_bytes',
+      help: 'Bytes currently stored (Redis: used_memory)',
+      registers,
+      async collect() {
+        const current = await usage();
+        if (current) this.set(current.sizeBytes);
+      },
+    });
+    new Gauge({
+      name: 'caching_proxy_storage_max_bytes',
+      help: 'Byte bound of the storage (MAX_CACHE_BYTES; Redis: maxmemory, 0 when unbounded)',
+      registers,
+      async collect() {
+        const current = await usage();
+        if (current) this.set(current.maxBytes);
+      },
+    });
+    monotonic('caching_proxy_evictions_total', 'Entries evicted by the storage bounds (Redis: evicted_keys)', registers, async () =>
+      (await usage())?.evictions,
+    );
+    monotonic('caching_proxy_coalesced_waits_total', 'Requests that waited for a concurrent request to the same URL', registers, () =>
+      Promise.resolve(stats.counters.coalesced),
+    );
+    monotonic('caching_proxy_stores_total', 'Responses written to the cache', registers, () => Promise.resolve(stats.counters.stores));
+    monotonic(
+      'caching_proxy_not_stored_too_large_total',
+      'Responses not stored because larger than MAX_OBJECT_BYTES',
+      registers,
+      () => Promise.resolve(stats.counters.notStoredTooLarge),
+    );
+    monotonic('caching_proxy_served_from_cache_bytes_total', 'Body bytes served from the cache', registers, () =>
+      Promise.resolve(stats.counters.bytesFromCache),
+    );
+    monotonic('caching_proxy_received_from_origin_bytes_total', 'Body bytes received from origins', registers, () =>
+      Promise.resolve(stats.counters.bytesFromOrigin),
+    );
+    if (sources.redis) {
+      const redis = sources.redis;
+      new Gauge({
+        name: 'caching_proxy_redis_up',
+        help: '1 when Redis is connected and answering, 0 otherwise',
+        registers,
+        collect() {
+          this.set(redis.usable() ? 1 : 0);
+        },
+      });
+      monotonic('caching_proxy_redis_command_errors_total', 'Redis commands that failed or timed out', registers, () =>
+        Promise.resolve(redis.commandErrors()),
+      );
+    }
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  requestFinished(outcome: Outcome, method: string, durationSec: number): void {
+    this.requests.inc({ outcome, method: KNOWN_METHODS.has(method) ? method : 'other' });
+    this.duration.observe({ outcome }, durationSec);
+  }
+
+  originFinished(durationSec: number, result: { status: number } | { errorCode: string }): void {
+    if ('status' in result) {
+      this.originDuration.observe({ status_class: `${Math.floor(result.status / 100)}xx` }, durationSec);
+    } else {
+      this.originErrors.inc({ code: result.errorCode });
+    }
+  }
+}
+
+/** A counter mirroring a monotonic value read at scrape time. */
+function monotonic(name: string, help: string, registers: Registry[], read: () => Promise<number | undefined>): void {
+  let last = 0;
+  new Counter({
+    name,
+    help,
+    registers,
+    async collect() {
+      const value = await read();
+      if (value === undefined) return;
+      if (value > last) this.inc(value - last);
+      last = Math.max(last, value);
+    },
+  });
+}
