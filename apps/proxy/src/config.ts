@@ -268,6 +268,10 @@ export const ConfigSchema = z
     UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1),
     SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    WARM_URLS_FILE: z
+      .string()
+      .optional()
+      .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

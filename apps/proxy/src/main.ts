@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { parseWarmFile } from './control-plane/warm.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 
@@ -35,6 +37,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  let warmUrls: string[] = [];
+  if (config.WARM_URLS_FILE !== undefined) {
+    try {
+      warmUrls = parseWarmFile(await readFile(config.WARM_URLS_FILE, 'utf8'));
+    } catch (error) {
+      process.stderr.write(`Cannot read WARM_URLS_FILE ${config.WARM_URLS_FILE}: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+  }
   const proxy = createServer({ config, logger });
 
   const data = await listen(proxy.dataServer, config.PORT, config.HOST);
@@ -47,6 +58,13 @@ async function main(): Promise<void> {
     },
     'caching-proxy listening',
   );
+  if (config.WARM_URLS_FILE !== undefined) {
+    // Warming runs in the background: the proxy serves meanwhile.
+    void proxy.warm(warmUrls).then(
+      (result) => logger.info({ warmed: result.warmed, failed: result.failed, file: config.WARM_URLS_FILE }, 'cache warmed'),
+      (error: unknown) => logger.error({ err: error }, 'cache warming failed'),
+    );
+  }
   if (config.ADMIN_API_KEY === undefined && !['127.0.0.1', '::1', 'localhost'].includes(config.ADMIN_HOST)) {
     logger.warn({ ADMIN_HOST: config.ADMIN_HOST }, 'the admin listener is reachable from the network without ADMIN_API_KEY');
   }

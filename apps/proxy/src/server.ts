@@ -1,10 +1,12 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import type { WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
+import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
@@ -44,6 +46,8 @@ export interface ProxyServer {
   stats: Stats;
   history: OutcomeHistory;
   metrics: Metrics;
+  /** Cache warming, as the `cache.warm` procedure does it. */
+  warm(urls: readonly string[], concurrency?: number): Promise<WarmResult>;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
@@ -147,6 +151,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     history,
     metrics,
+    warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     dispose: async () => {
       clearInterval(sampler);

@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
@@ -38,6 +41,31 @@ describe('the proxy process', () => {
     expect(message).toMatch(/^Invalid configuration:/);
     for (const variable of ['PORT', 'CACHE_TTL', 'LOG_LEVEL', 'MAX_CACHE_BYTES']) expect(message).toContain(variable);
     expect(message).not.toMatch(/\n\s+at /);
+  });
+
+  it('warms the URLs of WARM_URLS_FILE at startup, one origin request each', async () => {
+    origin = await startOrigin((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=600' });
+      res.end('warm');
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'cp-warm-'));
+    const file = join(dir, 'urls.txt');
+    await writeFile(file, `# warmed at startup\n${origin.url}/a\n\n${origin.url}/b\n`);
+    try {
+      proc = spawnProxy({ ...BASE_ENV, WARM_URLS_FILE: file });
+      const warmed = await proc.waitForLog('cache warmed');
+      expect(warmed).toMatchObject({ warmed: 2, failed: 0 });
+      expect(origin.hits('/a')).toBe(1);
+      expect(origin.hits('/b')).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start when WARM_URLS_FILE cannot be read', async () => {
+    proc = spawnProxy({ ...BASE_ENV, WARM_URLS_FILE: '/nonexistent/urls.txt' });
+    expect((await proc.exited).code).toBe(1);
+    expect(proc.stderr()).toContain('Cannot read WARM_URLS_FILE');
   });
 
   it('starts with the Redis backend while Redis is down and reports degraded health', async () => {

@@ -48,6 +48,17 @@ export const PurgeInputSchema = z
   })
   .meta({ id: 'PurgeInput' });
 
+export const PurgeTagInputSchema = z
+  .object({
+    tag: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'expected a tag: printable characters without spaces')
+      .describe('A tag from the Surrogate-Key or Cache-Tag header of stored responses'),
+  })
+  .meta({ id: 'PurgeTagInput' });
+
 export const PurgeResultSchema = z
   .object({ purged: z.number().int().describe('Entries (URLs) removed') })
   .meta({ id: 'PurgeResult' });
@@ -81,6 +92,30 @@ export const TryRequestInputSchema = z
     method: z.enum(['GET', 'HEAD']).default('GET'),
   })
   .meta({ id: 'TryRequestInput' });
+
+export const WarmInputSchema = z
+  .object({
+    urls: z.array(z.string().min(1).max(8192)).min(1).max(1000).describe('URLs to fetch through the proxy (GET)'),
+    concurrency: z.number().int().min(1).max(32).default(4).describe('Requests in flight at once'),
+  })
+  .meta({ id: 'WarmInput' });
+
+export const WarmResultSchema = z
+  .object({
+    warmed: z.number().int().describe('URLs now stored (MISS stored, or already a HIT)'),
+    failed: z.number().int().describe('URLs that could not be fetched or stored'),
+    results: z.array(
+      z.object({
+        url: z.string(),
+        status_code: z.number().int(),
+        x_cache: z.string().nullable(),
+        stored: z.boolean().describe('Whether the response is in the cache now'),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'WarmResult' });
+export type WarmResult = z.infer<typeof WarmResultSchema>;
 
 export const TryRequestResultSchema = z
   .object({

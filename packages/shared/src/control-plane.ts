@@ -90,6 +90,7 @@ const variantFields = {
     ttl_seconds: z.number().int().describe('Seconds of freshness left, 0 when stale'),
     stale: z.boolean().describe('Whether the response is stale (kept for validation or stale serving)'),
     hits: z.number().int().describe('Times this entry was served'),
+    tags: z.array(z.string()).describe('Purge tags (Surrogate-Key / Cache-Tag)'),
     request_headers: z
       .record(z.string(), z.union([z.string(), z.array(z.string())]))
       .describe('Request headers the response was fetched with (credentials and cookies left out)'),

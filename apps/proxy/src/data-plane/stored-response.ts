@@ -1,5 +1,6 @@
 import { buildVariantKey } from '../cache/cache-key.js';
 import { deltaSeconds } from '../cache/cache-control.js';
+import { responseTags } from '../cache/tags.js';
 import { responseCacheDirectives } from '../cache/targeted-cache-control.js';
 import { correctedInitialAgeSec, determineFreshnessLifetime } from '../cache/freshness.js';
 import { headerListToMap, type HeaderMap } from '../cache/headers.js';
@@ -108,6 +109,7 @@ export function createStoredResponse(input: StoredResponseInput, settings: Cache
     body: input.body,
     vary: input.vary,
     requestHeaders: input.requestHeaders,
+    tags: responseTags(headerMap),
     requestTime: input.requestTime,
     responseTime: input.responseTime,
     initialAgeSec,

@@ -152,6 +152,15 @@ export class MemoryStore implements CacheStore, CacheAdmin {
     return doomed.length;
   }
 
+  purgeTag(tag: string): number {
+    const doomed: string[] = [];
+    for (const [key, group] of this.lru.entries()) {
+      if (group.variants.some((v) => v.tags.includes(tag))) doomed.push(key);
+    }
+    for (const key of doomed) this.lru.delete(key);
+    return doomed.length;
+  }
+
   clear(): number {
     const count = this.variantCount;
     this.lru.clear();

@@ -20,6 +20,7 @@ export class TieredStore implements CacheStore, CacheAdmin {
       if (!this.l1) return;
       if (message.op === 'key') this.l1.delete(message.key);
       else if (message.op === 'purge') this.l1.purgePrefix(message.prefix);
+      else if (message.op === 'tag') this.l1.purgeTag(message.tag);
       else this.l1.clear();
     });
   }
@@ -76,6 +77,13 @@ export class TieredStore implements CacheStore, CacheAdmin {
     const purged = await this.redis.purgePrefix(prefix);
     this.l1?.purgePrefix(prefix);
     this.bus.publish({ op: 'purge', prefix });
+    return purged;
+  }
+
+  async purgeTag(tag: string): Promise<number> {
+    const purged = await this.redis.purgeTag(tag);
+    this.l1?.purgeTag(tag);
+    this.bus.publish({ op: 'tag', tag });
     return purged;
   }
 

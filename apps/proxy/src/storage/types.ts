@@ -28,6 +28,8 @@ export interface StoredResponse {
   readonly vary: VaryValues;
   /** Request headers it was fetched with, flat list, credentials and cookies left out (for the admin API). */
   readonly requestHeaders: readonly string[];
+  /** Purge tags from Surrogate-Key / Cache-Tag. */
+  readonly tags: readonly string[];
   /** request_time and response_time of RFC 9111 §4.2.3. */
   readonly requestTime: number;
   readonly responseTime: number;
@@ -109,6 +111,8 @@ export interface CacheAdmin {
   list(options: ListOptions): MaybePromise<ListPage>;
   /** Removes every URL starting with the prefix; returns how many. */
   purgePrefix(prefix: string): MaybePromise<number>;
+  /** Removes every URL one of whose variants carries the tag; returns how many. */
+  purgeTag(tag: string): MaybePromise<number>;
   usage(): MaybePromise<StoreUsage>;
   /** Health of the storage backend. */
   check(): MaybePromise<{ ok: boolean; detail?: string }>;

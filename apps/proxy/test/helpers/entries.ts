@@ -21,6 +21,8 @@ export interface EntryOptions {
   lifetimeSec?: number;
   /** How long storage keeps the entry once stale (expiresAt − staleAt), seconds. */
   keepStaleSec?: number;
+  /** Purge tags (Surrogate-Key / Cache-Tag). */
+  tags?: readonly string[];
 }
 
 /** Every field of T present, optional ones included (with their `undefined`). */
@@ -51,6 +53,7 @@ export function storedResponse(options: EntryOptions = {}, overrides: Partial<St
     body,
     vary,
     requestHeaders: ['accept', '*/*'],
+    tags: options.tags ?? [],
     requestTime: now,
     responseTime: now,
     initialAgeSec,

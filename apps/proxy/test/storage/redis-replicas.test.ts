@@ -100,6 +100,32 @@ function describeReplicas(start: () => Promise<Topology>): void {
     return (proxy.server.store as TieredStore).hasLocalCopy(key);
   }
 
+  it("purges a tag on every replica's L1 and in Redis", async () => {
+    await startReplicas();
+    const tagged = await startOrigin((req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=300', 'surrogate-key': req.url === '/t/a' ? 'team-a' : 'team-b' });
+      res.end('tagged');
+    });
+    try {
+      const keyA = String((await send(a.dataUrl, a.via(tagged.url, '/t/a'))).headers['x-cache-key']);
+      await send(a.dataUrl, a.via(tagged.url, '/t/b'));
+      await send(b.dataUrl, b.via(tagged.url, '/t/a'));
+      expect(localCopy(a, keyA) && localCopy(b, keyA)).toBe(true);
+      const purged = await send(b.adminUrl, '/cache/purge-tag', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tag: 'team-a' }),
+      });
+      expect(purged.json()).toEqual({ purged: 1 });
+      await vi.waitFor(() => expect(localCopy(a, keyA)).toBe(false));
+      expect(localCopy(b, keyA)).toBe(false);
+      expect((await send(a.dataUrl, a.via(tagged.url, '/t/a'))).headers['x-cache']).toBe('MISS');
+      expect((await send(a.dataUrl, a.via(tagged.url, '/t/b'))).headers['x-cache']).toBe('HIT');
+    } finally {
+      await tagged.close();
+    }
+  });
+
   it('reports the same shared totals on every replica, and each replica on its own', async () => {
     await startReplicas();
     for (const proxy of [a, b, a]) await send(proxy.dataUrl, proxy.via(origin.url, '/counted'));

@@ -119,6 +119,18 @@ export function describeStoreContract(name: string, create: (clock: ManualClock)
         expect(left.entries.map((e) => e.variants[0]!.url)).toEqual(['https://example.test/q/1']);
       }));
 
+    it('purges by tag exactly the URLs whose responses carry it', () =>
+      withStore(async ({ store, clock }) => {
+        await store.put(storedResponse({ url: '/t/1', tags: ['product-1', 'all'], now: clock.now() }));
+        await store.put(storedResponse({ url: '/t/2', tags: ['product-2', 'all'], now: clock.now() }));
+        await store.put(storedResponse({ url: '/t/3', now: clock.now() }));
+        expect(await store.purgeTag('product-1')).toBe(1);
+        const left = (await store.list({ limit: 10 })).entries.map((e) => e.variants[0]!.url).sort();
+        expect(left).toEqual(['https://example.test/t/2', 'https://example.test/t/3']);
+        expect(await store.purgeTag('all')).toBe(1);
+        expect(await store.purgeTag('nothing')).toBe(0);
+      }));
+
     it('clears every entry', () =>
       withStore(async ({ store, clock }) => {
         for (const url of ['/c/1', '/c/2']) await store.put(storedResponse({ url, now: clock.now() }));

@@ -8,6 +8,9 @@ import {
   ListEntriesResultSchema,
   PurgeInputSchema,
   PurgeResultSchema,
+  PurgeTagInputSchema,
+  WarmInputSchema,
+  WarmResultSchema,
   type CacheEntryInfo,
   type CacheEntrySummary,
   type CacheVariantInfo,
@@ -17,6 +20,7 @@ import { headerListToMap, headerValue } from '../../cache/headers.js';
 import { textPreview } from '../../content/text-body.js';
 import type { EntryMeta, ListedEntry, StoredResponse } from '../../storage/types.js';
 import { fail, protectedProcedure, router } from '../trpc.js';
+import { warmUrls } from '../warm.js';
 
 const PREVIEW_BYTES = 4096;
 
@@ -38,6 +42,7 @@ function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
     ttl_seconds: Math.max(0, ttl),
     stale: ttl <= 0 || entry.noCache,
     hits: entry.hits,
+    tags: [...entry.tags],
     request_headers: headerListToMap(entry.requestHeaders),
     body_preview: {
       ...textPreview(entry.body, contentType ?? undefined, headerValue(headers, 'content-encoding'), PREVIEW_BYTES),
@@ -137,6 +142,34 @@ export const cacheRouter = router({
     .input(PurgeInputSchema)
     .output(PurgeResultSchema)
     .mutation(async ({ ctx, input }) => ({ purged: await ctx.deps.admin.purgePrefix(input.prefix) })),
+
+  purgeTag: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/cache/purge-tag',
+        tags: ['cache'],
+        summary: 'Remove every entry whose response carried a tag (Surrogate-Key / Cache-Tag), on every replica',
+        protect: true,
+      },
+    })
+    .input(PurgeTagInputSchema)
+    .output(PurgeResultSchema)
+    .mutation(async ({ ctx, input }) => ({ purged: await ctx.deps.admin.purgeTag(input.tag) })),
+
+  warm: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/cache/warm',
+        tags: ['cache'],
+        summary: 'Fetch URLs through the proxy so that they are stored, a few at a time',
+        protect: true,
+      },
+    })
+    .input(WarmInputSchema)
+    .output(WarmResultSchema)
+    .mutation(({ ctx, input }) => warmUrls(input.urls, input.concurrency, ctx.deps.tryRequest)),
 
   clear: protectedProcedure
     .meta({

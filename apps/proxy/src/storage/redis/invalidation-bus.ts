@@ -8,6 +8,7 @@ export const InvalidationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('key'), key: z.string().regex(/^[0-9a-f]{64}$/), from: z.string() }),
   z.object({ op: z.literal('clear'), from: z.string() }),
   z.object({ op: z.literal('purge'), prefix: z.string(), from: z.string() }),
+  z.object({ op: z.literal('tag'), tag: z.string(), from: z.string() }),
 ]);
 export type Invalidation = z.infer<typeof InvalidationSchema>;
 type Message = Invalidation extends infer M ? (M extends { from: string } ? Omit<M, 'from'> : never) : never;

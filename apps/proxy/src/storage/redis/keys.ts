@@ -7,6 +7,7 @@
  *   <prefix>stats             hash of shared counters (every replica adds to it)
  *   <prefix>stats:r:<id>      hash of one replica's counters (expires when the replica is gone)
  *   <prefix>stats:replicas    set of replica ids
+ *   <prefix>t:<tag>           set of the primary keys whose responses carry a purge tag
  *   <prefix>invalidate        pub/sub channel of L1 invalidations
  */
 export class RedisKeys {
@@ -23,6 +24,15 @@ export class RedisKeys {
 
   primaryKeyOf(redisKey: string): string {
     return redisKey.slice(this.prefix.length + 2);
+  }
+
+  /** Tags are percent-encoded so that no tag can look like a glob or another key. */
+  tag(tag: string): string {
+    return `${this.prefix}t:${encodeURIComponent(tag)}`;
+  }
+
+  get tagPattern(): string {
+    return `${this.prefix}t:*`;
   }
 
   get stats(): string {

@@ -109,6 +109,16 @@ export class RedisStore implements CacheStore, CacheAdmin {
           .exec();
         const failed = results?.find(([error]) => error !== null);
         if (failed) throw failed[0]!;
+        // Tag index: one set per tag, living as long as the entries it points to (another slot
+        // in a Cluster, hence separate commands).
+        await Promise.all(
+          entry.tags.map(async (tag) => {
+            const tagKey = this.keys.tag(tag);
+            await this.client.sadd(tagKey, entry.key);
+            await this.client.pexpire(tagKey, ttlMs, 'NX');
+            await this.client.pexpire(tagKey, ttlMs, 'GT');
+          }),
+        );
         return true;
       },
       false,
@@ -123,19 +133,43 @@ export class RedisStore implements CacheStore, CacheAdmin {
     return this.availability.must('info', () => this.readVariants(key));
   }
 
-  /** Removes only this cache's entries (our prefix), on every master, with UNLINK — never FLUSHDB. */
+  /** Removes only this cache's entries and tag sets (our prefix), on every master, with UNLINK — never FLUSHDB. */
   clear(): Promise<number> {
     return this.availability.must('clear', async () => {
-      let removed = 0;
-      for (const node of masters(this.client)) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', this.keys.entryPattern, 'COUNT', SCAN_COUNT);
-          cursor = next;
-          if (keys.length > 0) removed += await this.unlinkEach(node, keys);
-        } while (cursor !== '0');
-      }
+      const removed = await this.unlinkMatching(this.keys.entryPattern);
+      await this.unlinkMatching(this.keys.tagPattern);
       return removed;
+    });
+  }
+
+  private async unlinkMatching(pattern: string): Promise<number> {
+    let removed = 0;
+    for (const node of masters(this.client)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        if (keys.length > 0) removed += await this.unlinkEach(node, keys);
+      } while (cursor !== '0');
+    }
+    return removed;
+  }
+
+  /** Every URL the tag set names whose stored variants still carry the tag. */
+  purgeTag(tag: string): Promise<number> {
+    return this.availability.must('purge by tag', async () => {
+      const tagKey = this.keys.tag(tag);
+      const members = await this.client.smembers(tagKey);
+      let purged = 0;
+      for (const key of members) {
+        const redisKey = this.keys.entry(key);
+        const fields = (await this.client.hkeys(redisKey)).filter((f) => f.startsWith('m:'));
+        const metas = fields.length > 0 ? await this.client.hmget(redisKey, ...fields) : [];
+        const tagged = metas.some((text) => text !== null && decodeMeta(text)?.tags.includes(tag));
+        if (tagged) purged += await this.client.unlink(redisKey);
+      }
+      await this.client.unlink(tagKey);
+      return purged;
     });
   }
 
