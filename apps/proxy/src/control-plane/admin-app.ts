@@ -2,6 +2,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express from 'express';
 import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
+import { adminUiRoutes, DEFAULT_ADMIN_UI_DIR } from './admin-ui-static.js';
 import { createContextFactory, type ControlPlaneDeps } from './context.js';
 import { renderReferencePage } from './docs/reference-page.js';
 import { swaggerUiRoutes } from './docs/swagger-ui.js';
@@ -10,8 +11,16 @@ import { createRestHandler } from './rest.js';
 import { responseMeta } from './response-meta.js';
 import { appRouter } from './router.js';
 
-/** The admin listener's app: tRPC at /trpc, REST, the OpenAPI document and its docs pages. */
-export function createAdminApp(deps: ControlPlaneDeps, logger: Logger): express.Express {
+export interface AdminAppOptions {
+  /** Directory of the dashboard's production build; default: the monorepo's apps/admin-ui/dist. */
+  adminUiDir?: string;
+}
+
+/**
+ * The admin listener's app: tRPC at /trpc, REST, the OpenAPI document and its docs pages, and the
+ * dashboard for every other page.
+ */
+export function createAdminApp(deps: ControlPlaneDeps, logger: Logger, options: AdminAppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const openApiDocument = buildOpenApiDocument(deps.version);
@@ -36,6 +45,12 @@ export function createAdminApp(deps: ControlPlaneDeps, logger: Logger): express.
     res.type('html').send(referencePage);
   });
   app.use(createRestHandler(deps, 'admin'));
+  app.use(
+    adminUiRoutes({
+      dir: options.adminUiDir ?? DEFAULT_ADMIN_UI_DIR,
+      apiPaths: ['/trpc', '/openapi.json', '/docs', '/redoc', ...Object.keys(openApiDocument.paths ?? {})],
+    }),
+  );
   app.use(notFoundHandler);
   app.use(createJsonErrorHandler(logger));
   return app;
