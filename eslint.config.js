@@ -1,5 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -24,5 +26,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    // The dashboard runs in the browser.
+    files: ['apps/admin-ui/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
   },
 );

@@ -1,0 +1,45 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useInvalidateCacheViews } from '../hooks/use-invalidate-cache-views';
+import { formatCount } from '../lib/format';
+import { useTRPC } from '../trpc';
+import { ErrorNotice } from './query-states';
+
+/** Removes every entry whose URL starts with a prefix (`cache.purge`). */
+export function PurgeForm() {
+  const trpc = useTRPC();
+  const invalidate = useInvalidateCacheViews();
+  const [prefix, setPrefix] = useState('');
+  const purge = useMutation(trpc.cache.purge.mutationOptions({ onSuccess: invalidate }));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    purge.mutate({ prefix: prefix.trim() });
+  }
+
+  return (
+    <section className="panel" aria-labelledby="purge-title">
+      <h2 id="purge-title">Purge by URL prefix</h2>
+      <form className="inline-form" onSubmit={submit}>
+        <label htmlFor="purge-prefix">URL prefix</label>
+        <input
+          id="purge-prefix"
+          type="url"
+          required
+          placeholder="https://api.example.com/v1/"
+          value={prefix}
+          onChange={(event) => setPrefix(event.target.value)}
+        />
+        <button type="submit" disabled={purge.isPending}>
+          Purge
+        </button>
+      </form>
+      {purge.isSuccess && (
+        <p className="notice notice-success" role="status">
+          Purged {formatCount(purge.data.purged)} {purge.data.purged === 1 ? 'entry' : 'entries'} under <code>{purge.variables.prefix}</code>.
+        </p>
+      )}
+      {purge.isError && <ErrorNotice title="Purge failed" error={purge.error} />}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Stats } from '@caching-proxy/shared';
+import { formatBytes, formatCount, formatPercent } from '../lib/format';
+
+interface Figure {
+  label: string;
+  value: string;
+  hint?: string;
+}
+
+function figures(stats: Stats): Figure[] {
+  return [
+    { label: 'Hit rate', value: formatPercent(stats.hit_rate), hint: '(hits + stale) / cacheable requests' },
+    { label: 'Requests', value: formatCount(stats.total_requests) },
+    { label: 'Hits', value: formatCount(stats.hits) },
+    { label: 'Misses', value: formatCount(stats.misses) },
+    { label: 'Stale', value: formatCount(stats.stale) },
+    { label: 'Revalidated', value: formatCount(stats.revalidated) },
+    { label: 'Bypasses', value: formatCount(stats.bypasses) },
+    { label: 'Errors', value: formatCount(stats.errors) },
+    { label: 'Bytes from cache', value: formatBytes(stats.bytes_from_cache) },
+    { label: 'Bytes from origins', value: formatBytes(stats.bytes_from_origin) },
+    { label: 'Coalesced', value: formatCount(stats.coalesced), hint: 'requests that waited for the same URL' },
+    { label: 'Evictions', value: formatCount(stats.evictions) },
+  ];
+}
+
+/** The counters since the proxy started, as a list of figures. */
+export function StatsSummary({ stats }: { stats: Stats }) {
+  return (
+    <dl className="figures">
+      {figures(stats).map((figure) => (
+        <div key={figure.label} className="figure" title={figure.hint}>
+          <dt>{figure.label}</dt>
+          <dd>{figure.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

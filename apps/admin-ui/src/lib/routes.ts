@@ -1,0 +1,30 @@
+/** The dashboard's pages. Their paths must not start with an API path of the admin listener. */
+export type Route =
+  | { page: 'overview' }
+  | { page: 'entries' }
+  | { page: 'entry'; key: string }
+  | { page: 'try-it' }
+  | { page: 'not-found' };
+
+export const paths = {
+  overview: '/',
+  entries: '/entries',
+  entry: (key: string) => `/entries/${encodeURIComponent(key)}`,
+  tryIt: '/try-it',
+} as const;
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (path === paths.overview) return { page: 'overview' };
+  if (path === paths.entries) return { page: 'entries' };
+  if (path === paths.tryIt) return { page: 'try-it' };
+  const entry = /^\/entries\/([^/]+)$/.exec(path);
+  if (entry?.[1]) {
+    try {
+      return { page: 'entry', key: decodeURIComponent(entry[1]) };
+    } catch {
+      return { page: 'not-found' };
+    }
+  }
+  return { page: 'not-found' };
+}
