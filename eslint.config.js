@@ -22,6 +22,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript helpers (benchmark servers) run as they are: no type information.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     files: ['**/test/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

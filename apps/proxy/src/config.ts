@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -268,6 +269,16 @@ export const ConfigSchema = z
     UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1),
     SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    WORKERS: z
+      .string()
+      .default('1')
+      .transform((raw, ctx) => {
+        const value = raw.trim().toLowerCase();
+        if (value === 'auto') return availableParallelism();
+        if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 256) return Number(value);
+        ctx.addIssue({ code: 'custom', message: `expected WORKERS to be a number from 1 to 256 or "auto", got ${JSON.stringify(raw)}` });
+        return z.NEVER;
+      }),
     WARM_URLS_FILE: z
       .string()
       .optional()
@@ -279,6 +290,13 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['REDIS_CLUSTER_NODES'],
         message: 'expected either REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both',
+      });
+    }
+    if (config.WORKERS > 1 && config.CACHE_BACKEND !== 'redis') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message: 'expected CACHE_BACKEND=redis with WORKERS > 1: worker processes share their cache through Redis',
       });
     }
     if (config.MAX_OBJECT_BYTES > config.MAX_CACHE_BYTES && config.CACHE_BACKEND === 'memory') {

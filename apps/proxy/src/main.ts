@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { parseWarmFile } from './control-plane/warm.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { isFirstWorker, isPrimaryOfWorkers, runPrimary, useKernelScheduling } from './workers.js';
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -37,6 +38,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (isPrimaryOfWorkers(config)) {
+    useKernelScheduling();
+    runPrimary(config, logger);
+    return;
+  }
   let warmUrls: string[] = [];
   if (config.WARM_URLS_FILE !== undefined) {
     try {
@@ -58,7 +64,7 @@ async function main(): Promise<void> {
     },
     'caching-proxy listening',
   );
-  if (config.WARM_URLS_FILE !== undefined) {
+  if (config.WARM_URLS_FILE !== undefined && isFirstWorker()) {
     // Warming runs in the background: the proxy serves meanwhile.
     void proxy.warm(warmUrls).then(
       (result) => logger.info({ warmed: result.warmed, failed: result.failed, file: config.WARM_URLS_FILE }, 'cache warmed'),

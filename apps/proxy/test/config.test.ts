@@ -42,6 +42,8 @@ describe('parseConfig defaults', () => {
       UPSTREAM_TIMEOUT_MS: 30_000,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       LOG_LEVEL: 'info',
+      WARM_URLS_FILE: undefined,
+      WORKERS: 1,
     });
   });
 
@@ -166,6 +168,12 @@ describe('parseConfig errors', () => {
     ]);
     expect(config).toMatchObject({ REDIS_SENTINEL_NAME: 'cache', REDIS_KEY_PREFIX: 'shop:', REDIS_COMMAND_TIMEOUT_MS: 100, L1_MAX_BYTES: 0 });
     expect(parseConfig({ REDIS_CLUSTER_NODES: 'a:7000,b:7001' }).REDIS_CLUSTER_NODES).toHaveLength(2);
+  });
+
+  it('refuses WORKERS > 1 without the Redis backend, and reads "auto" as one per core', () => {
+    expect(configErrorOf({ WORKERS: '2' }).message).toContain('WORKERS');
+    expect(parseConfig({ WORKERS: 'auto', CACHE_BACKEND: 'redis' }).WORKERS).toBeGreaterThanOrEqual(1);
+    expect(configErrorOf({ WORKERS: 'many' }).message).toContain('WORKERS');
   });
 
   it('refuses both Sentinel and Cluster nodes, node lists without ports, and prefixes with glob characters', () => {

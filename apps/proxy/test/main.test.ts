@@ -2,11 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
 import { spawnProxy, type ProxyProcess } from './helpers/process.js';
-import { freePort } from './helpers/redis.js';
+import { freePort, freshPrefix, startRedisServer } from './helpers/redis.js';
 
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true' };
 
@@ -66,6 +66,45 @@ describe('the proxy process', () => {
     proc = spawnProxy({ ...BASE_ENV, WARM_URLS_FILE: '/nonexistent/urls.txt' });
     expect((await proc.exited).code).toBe(1);
     expect(proc.stderr()).toContain('Cannot read WARM_URLS_FILE');
+  });
+
+  it('runs WORKERS processes on the same ports sharing Redis, and stops them all on SIGTERM', async () => {
+    const redis = await startRedisServer();
+    try {
+      origin = await startOrigin((_req, res) => {
+        res.writeHead(200, { 'cache-control': 'max-age=600' });
+        res.end('from a worker');
+      });
+      const dataPort = await freePort();
+      const adminPort = await freePort();
+      proc = spawnProxy({
+        ...BASE_ENV,
+        PORT: String(dataPort),
+        ADMIN_PORT: String(adminPort),
+        WORKERS: '2',
+        CACHE_BACKEND: 'redis',
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: freshPrefix(),
+      });
+      await proc.waitForLog('caching-proxy primary started its workers');
+      await proc.waitForLog('caching-proxy listening', 2);
+      const dataUrl = `http://127.0.0.1:${dataPort}`;
+      const adminUrl = `http://127.0.0.1:${adminPort}`;
+      const responses = [await send(dataUrl, `/http/${origin.url}/shared`)];
+      // The worker that fetched it writes it to Redis after answering: wait for that write.
+      await vi.waitFor(async () =>
+        expect((await send(adminUrl, '/cache/entries')).json<{ entries: unknown[] }>().entries).toHaveLength(1),
+      );
+      for (let i = 0; i < 6; i++) responses.push(await send(dataUrl, `/http/${origin.url}/shared`));
+      expect(responses.every((r) => r.status === 200 && r.text === 'from a worker')).toBe(true);
+      expect(origin.hits('/shared')).toBe(1);
+      const stats = (await send(adminUrl, '/stats')).json<{ scope: string; misses: number }>();
+      expect(stats.scope).toBe('shared');
+      proc.child.kill('SIGTERM');
+      expect((await proc.exited).code).toBe(0);
+    } finally {
+      await redis.stop();
+    }
   });
 
   it('starts with the Redis backend while Redis is down and reports degraded health', async () => {

@@ -24,7 +24,7 @@ export interface ControlPlaneDeps {
     replicas(): Promise<{ id: string; counters: StatsCounters }[]>;
   } | undefined;
   /** Sends a request through the data plane, as a client would (the dashboard's "Try it"). */
-  tryRequest(url: string, method: 'GET' | 'HEAD'): Promise<TryRequestResult>;
+  tryRequest: (url: string, method: 'GET' | 'HEAD') => Promise<TryRequestResult>;
 }
 
 /** The listener a control-plane request arrived on. */

@@ -16,7 +16,7 @@ export async function warmUrls(
   concurrency: number,
   tryRequest: (url: string, method: 'GET' | 'HEAD') => Promise<TryRequestResult>,
 ): Promise<WarmResult> {
-  const results: WarmResult['results'] = new Array(urls.length);
+  const results: WarmResult['results'] = [];
   let next = 0;
   const worker = async () => {
     while (next < urls.length) {

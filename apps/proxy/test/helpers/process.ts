@@ -7,8 +7,8 @@ export interface ProxyProcess {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the first JSON log line whose `msg` matches. */
-  waitForLog(msg: string): Promise<Record<string, unknown>>;
+  /** Resolves with the n-th (default first) JSON log line whose `msg` matches. */
+  waitForLog(msg: string, occurrence?: number): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
@@ -22,22 +22,32 @@ export function spawnProxy(env: Record<string, string>): ProxyProcess {
   });
   let out = '';
   let err = '';
-  const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const line of out.split('\n')) {
-      if (!line.startsWith('{')) continue;
-      let parsed: Record<string, unknown>;
-      try {
-        parsed = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      for (const waiter of waiters.filter((w) => w.msg === parsed.msg)) {
+  let pending = '';
+  const logged: Record<string, unknown>[] = [];
+  const waiters: { msg: string; occurrence: number; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const settleWaiters = () => {
+    for (const waiter of [...waiters]) {
+      const matches = logged.filter((line) => line.msg === waiter.msg);
+      if (matches.length >= waiter.occurrence) {
         waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(parsed);
+        waiter.resolve(matches[waiter.occurrence - 1]!);
       }
     }
+  };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        logged.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a log line
+      }
+    }
+    settleWaiters();
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
@@ -49,9 +59,10 @@ export function spawnProxy(env: Record<string, string>): ProxyProcess {
     child,
     stdout: () => out,
     stderr: () => err,
-    waitForLog: (msg) =>
+    waitForLog: (msg, occurrence = 1) =>
       new Promise((resolve, reject) => {
-        waiters.push({ msg, resolve });
+        waiters.push({ msg, occurrence, resolve });
+        settleWaiters();
         void exited.then(() => reject(new Error(`process exited before logging "${msg}":\n${out}\n${err}`)));
       }),
     exited,
