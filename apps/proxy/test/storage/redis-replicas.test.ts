@@ -47,6 +47,7 @@ function describeReplicas(start: () => Promise<Topology>): void {
     const path = '/shared-1';
     const viaA = await send(a.dataUrl, a.via(origin.url, path));
     expect(viaA.headers['x-cache']).toBe('MISS');
+    await storedInRedis(b, `${origin.url}${path}`);
     const viaB = await send(b.dataUrl, b.via(origin.url, path));
     expect(viaB.headers['x-cache']).toBe('HIT');
     expect(viaB.text).toBe(`shared ${path}`);
@@ -75,6 +76,7 @@ function describeReplicas(start: () => Promise<Topology>): void {
     await startReplicas();
     for (const path of ['/p/one', '/p/two']) {
       await send(a.dataUrl, a.via(origin.url, path));
+      await storedInRedis(b, `${origin.url}${path}`);
       await send(b.dataUrl, b.via(origin.url, path));
     }
     const oneKey = String((await send(a.dataUrl, a.via(origin.url, '/p/one'))).headers['x-cache-key']);
@@ -95,6 +97,17 @@ function describeReplicas(start: () => Promise<Topology>): void {
     expect((await send(a.dataUrl, a.via(origin.url, '/p/two'))).headers['x-cache']).toBe('MISS');
   });
 
+  /**
+   * Responses are written to Redis after they were sent to the client (never delaying it): a
+   * request reaching another replica right then may still miss. Tests wait for the write.
+   */
+  async function storedInRedis(proxy: TestProxy, url: string): Promise<void> {
+    await vi.waitFor(async () => {
+      const page = await send(proxy.adminUrl, `/cache/entries?filter=${encodeURIComponent(url)}`);
+      expect(page.json<{ entries: { url: string }[] }>().entries.map((e) => e.url)).toContain(url);
+    });
+  }
+
   /** Whether a replica holds the key in its L1 tier. */
   function localCopy(proxy: TestProxy, key: string): boolean {
     return (proxy.server.store as TieredStore).hasLocalCopy(key);
@@ -109,7 +122,8 @@ function describeReplicas(start: () => Promise<Topology>): void {
     try {
       const keyA = String((await send(a.dataUrl, a.via(tagged.url, '/t/a'))).headers['x-cache-key']);
       await send(a.dataUrl, a.via(tagged.url, '/t/b'));
-      await send(b.dataUrl, b.via(tagged.url, '/t/a'));
+      await storedInRedis(b, `${tagged.url}/t/a`);
+      expect((await send(b.dataUrl, b.via(tagged.url, '/t/a'))).headers['x-cache']).toBe('HIT');
       expect(localCopy(a, keyA) && localCopy(b, keyA)).toBe(true);
       const purged = await send(b.adminUrl, '/cache/purge-tag', {
         method: 'POST',
