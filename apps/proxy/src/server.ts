@@ -11,7 +11,7 @@ import type { ControlPlaneDeps } from './control-plane/context.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
-import { createHitListener } from './data-plane/hit-listener.js';
+import { createDataPlaneListener } from './data-plane/listener.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
@@ -130,11 +130,18 @@ export function createServer(deps: ServerDeps): ProxyServer {
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
-    reverse,
-    transparent: resolveTransparentTarget,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(createHitListener(engine, reverse ?? resolveTransparentTarget, dataApp, reporter));
+  const dataServer = createHttpServer(
+    createDataPlaneListener({
+      engine,
+      resolve: reverse ?? resolveTransparentTarget,
+      addForwardedHeaders: reverse !== undefined,
+      reporter,
+      logger,
+      next: dataApp,
+    }),
+  );
   listening.dataServer = dataServer;
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();

@@ -5,22 +5,20 @@ import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { RequestReporter } from './request-report.js';
 import { createEnvelopeHandler } from './proxy-envelope.js';
-import type { TargetResolver } from './request-target.js';
-import { createForwardingHandler } from './transparent.js';
 
 export interface DataPlaneAppOptions {
   engine: CacheEngine;
   logger: Logger;
   reporter: RequestReporter;
   maxEnvelopeBytes: number;
-  /** Reverse-proxy mode: every path goes to this resolver's origin. Otherwise /http/ and /proxy. */
-  reverse?: TargetResolver | undefined;
-  transparent: TargetResolver;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
 
-/** The Express app of the data port: everything the lean hit listener did not answer. */
+/**
+ * The Express app of the data port: `POST /proxy` and the seed's REST paths. Proxied requests
+ * (`/http/…`, reverse-proxy mode) are handled before Express by the data-plane listener.
+ */
 export function createDataPlaneApp(options: DataPlaneAppOptions): express.Express {
   const { engine } = options;
   const app = express();
@@ -34,16 +32,6 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
     next(error);
   };
 
-  if (options.reverse) {
-    // Like nginx proxy_pass or Varnish: every path and method belongs to the origin.
-    app.use(
-      createForwardingHandler(engine, options.reverse, { addForwardedHeaders: true, reporter: options.reporter }) as unknown as RequestHandler,
-    );
-    app.use(countError);
-    app.use(createJsonErrorHandler(options.logger));
-    return app;
-  }
-
   app.post(
     '/proxy',
     // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
@@ -53,13 +41,6 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
   app.all('/proxy', (req, _res, next) => {
     next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));
   });
-  app.use(
-    '/http',
-    createForwardingHandler(engine, options.transparent, {
-      addForwardedHeaders: false,
-      reporter: options.reporter,
-    }) as unknown as RequestHandler,
-  );
   app.use(countError);
   if (options.extraRoutes) app.use(options.extraRoutes);
   app.use(notFoundHandler);

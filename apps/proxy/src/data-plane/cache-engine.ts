@@ -518,6 +518,27 @@ export class CacheEngine {
     cacheStatus: CacheStatusParams,
   ): typeof outcome {
     const now = this.clock();
+    const { headers: requestHeaders } = request;
+    // The common case — a fresh hit for a plain GET/HEAD — reuses the header list it built for
+    // this entry while its Age and TTL read the same (they change once a second).
+    if (
+      outcome === 'hit' &&
+      cacheStatus.detail === undefined &&
+      requestHeaders.range === undefined &&
+      !hasCacheAnswerableConditional(requestHeaders) &&
+      !statusHasNoBody(entry.status)
+    ) {
+      const headers = this.plainHitHeaders(entry, now);
+      entry.hits++;
+      this.stats.record(outcome);
+      if (request.method === 'HEAD') {
+        responder.sendStored(entry.status, headers, undefined);
+      } else {
+        this.stats.recordCacheBytes(entry.body.length);
+        responder.sendStored(entry.status, headers, entry.body);
+      }
+      return outcome;
+    }
     const own = [
       'age',
       String(currentAgeSec(entry, now)),
@@ -533,7 +554,6 @@ export class CacheEngine {
     ];
     entry.hits++;
     this.stats.record(outcome);
-    const { headers: requestHeaders } = request;
     if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers))) {
       responder.sendStored(304, notModifiedHeaders(entry.headers).concat(own), undefined);
       return outcome;
@@ -567,6 +587,41 @@ export class CacheEngine {
     this.stats.recordCacheBytes(body.length);
     responder.sendStored(entry.status, headers, body);
     return outcome;
+  }
+
+  /**
+   * Headers of a plain fresh hit: the stored fields, Age, Cache-Status, X-Cache, X-Cache-Key and
+   * Content-Length. Memoised per entry for as long as Age and TTL are unchanged; a fresh copy is
+   * returned each time, since responders append to it.
+   */
+  private plainHitHeaders(entry: StoredResponse, now: number): string[] {
+    const ageSec = currentAgeSec(entry, now);
+    const ttlSec = remainingTtlSec(entry, now);
+    const memo = hitHeaderMemo.get(entry.variantKey);
+    if (
+      memo !== undefined &&
+      memo.responseTime === entry.responseTime &&
+      memo.ageSec === ageSec &&
+      memo.ttlSec === ttlSec &&
+      memo.headersRef === entry.headers
+    ) {
+      return memo.headers.slice();
+    }
+    const headers = entry.headers.concat(
+      'age',
+      String(ageSec),
+      'cache-status',
+      appendCacheStatus(entry.upstreamCacheStatus, formatCacheStatus({ hit: true, ttlSec })),
+      'x-cache',
+      X_CACHE.hit,
+      'x-cache-key',
+      entry.key,
+      'content-length',
+      String(entry.body.length),
+    );
+    if (hitHeaderMemo.size >= HIT_HEADER_MEMO_CAPACITY) hitHeaderMemo.delete(hitHeaderMemo.keys().next().value!);
+    hitHeaderMemo.set(entry.variantKey, { responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
+    return headers.slice();
   }
 
   /** Stores an entry; storage errors are logged, never thrown. */
@@ -610,6 +665,16 @@ export class CacheEngine {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+/**
+ * Memo of plain-hit headers by variant (see plainHitHeaders), valid for the same stored response
+ * (same response time and stored header list) at the same Age and TTL. Bounded: hot variants only.
+ */
+const hitHeaderMemo = new Map<
+  string,
+  { responseTime: number; ageSec: number; ttlSec: number; headersRef: readonly string[]; headers: readonly string[] }
+>();
+const HIT_HEADER_MEMO_CAPACITY = 4096;
 
 function noop(): void {}
 

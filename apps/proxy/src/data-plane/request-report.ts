@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
@@ -18,6 +18,17 @@ type Traced = IncomingMessage & { [TRACE]?: RequestTrace };
 
 /** A client's own X-Request-Id is kept when it is a sane token; otherwise one is made. */
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Request ids made here: a random prefix per process and a counter — unique across replicas and
+ * restarts, and far cheaper than a UUID per request.
+ */
+const ID_PREFIX = randomBytes(6).toString('hex');
+let idCounter = 0;
+function nextRequestId(): string {
+  idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${ID_PREFIX}-${idCounter.toString(36)}`;
+}
 
 /** `scheme://user:pass@host` → `scheme://[redacted]@host`, for targets logged before validation. */
 function redactCredentials(text: string): string {
@@ -45,7 +56,7 @@ export class RequestReporter {
    */
   begin(req: IncomingMessage): string {
     const header = req.headers['x-request-id'];
-    const id = typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
+    const id = typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : nextRequestId();
     (req as Traced)[TRACE] = { id, startedAt: performance.now() };
     return id;
   }
@@ -57,7 +68,7 @@ export class RequestReporter {
   }
 
   requestId(req: IncomingMessage): string {
-    return (req as Traced)[TRACE]?.id ?? randomUUID();
+    return (req as Traced)[TRACE]?.id ?? nextRequestId();
   }
 
   /** Called once the response is complete (or the request ended in error). */

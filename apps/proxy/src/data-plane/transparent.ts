@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
 import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
-import type { TargetResolver } from './request-target.js';
+import type { ResolvedTarget } from './request-target.js';
 import { StreamResponder } from './responders.js';
 
 /** Whether the client sent a request body (RFC 9112 §6.3: a length or a transfer coding). */
@@ -61,36 +61,33 @@ const NO_FIELDS: ReadonlySet<string> = new Set();
 const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
 /**
- * The streaming front ends on the Express path: `ANY /http/{target}`, and every path in
- * reverse-proxy mode. Fresh hits were answered by the lean hit listener before Express.
+ * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
+ * the data-port listener with the resolved target (fresh hits never get here).
  */
-export function createForwardingHandler(
+export async function forwardThroughCache(
   engine: CacheEngine,
-  resolve: TargetResolver,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ResolvedTarget,
   options: { addForwardedHeaders: boolean; reporter: RequestReporter },
-) {
-  return async function forwardingHandler(req: IncomingMessage & { originalUrl: string }, res: ServerResponse) {
-    // Express strips a mount path from req.url; the resolver reads the raw, original URL.
-    const target = resolve(req, req.originalUrl);
-    if (target === undefined) throw new Error('request routed to a front end that does not resolve it');
-    options.reporter.setTarget(req, target.url);
-    let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
-    if (options.addForwardedHeaders) {
-      forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
-      forwardHeaders.push(...forwardedFor(req));
-    }
-    const request: ProxiedRequest = {
-      method: req.method ?? 'GET',
-      url: target.url,
-      key: target.key,
-      headers: req.headers,
-      forwardHeaders,
-      body: hasRequestBody(req) ? req : undefined,
-      signal: clientGoneSignal(res),
-      onInformational: (status, headers) => relayInformational(res, status, headers),
-    };
-    const responder = new StreamResponder(res, options.reporter.requestId(req));
-    const outcome = await engine.handle(request, responder, target.lookedUp);
-    options.reporter.finish(req, res, outcome);
+): Promise<void> {
+  options.reporter.setTarget(req, target.url);
+  let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
+  if (options.addForwardedHeaders) {
+    forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
+    forwardHeaders.push(...forwardedFor(req));
+  }
+  const request: ProxiedRequest = {
+    method: req.method ?? 'GET',
+    url: target.url,
+    key: target.key,
+    headers: req.headers,
+    forwardHeaders,
+    body: hasRequestBody(req) ? req : undefined,
+    signal: clientGoneSignal(res),
+    onInformational: (status, headers) => relayInformational(res, status, headers),
   };
+  const responder = new StreamResponder(res, options.reporter.requestId(req));
+  const outcome = await engine.handle(request, responder, target.lookedUp);
+  options.reporter.finish(req, res, outcome);
 }

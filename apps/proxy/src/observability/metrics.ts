@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
 import type { CacheAdmin } from '../storage/types.js';
+import { RequestMetrics } from './request-metrics.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -22,26 +23,13 @@ export interface MetricsSources {
  */
 export class Metrics implements RequestObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter<'outcome' | 'method'>;
-  private readonly duration: Histogram<'outcome'>;
+  private readonly requests: RequestMetrics;
   private readonly originDuration: Histogram<'status_class'>;
   private readonly originErrors: Counter<'code'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: 'caching_proxy_requests_total',
-      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, error) and method',
-      labelNames: ['outcome', 'method'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'caching_proxy_request_duration_seconds',
-      help: 'Time to answer a data-plane request completely, by cache outcome',
-      labelNames: ['outcome'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.requests = new RequestMetrics(this.registry, DURATION_BUCKETS);
     this.originDuration = new Histogram({
       name: 'caching_proxy_origin_request_duration_seconds',
       help: 'Time until an origin answered with its response headers, by status class',
@@ -125,8 +113,7 @@ export class Metrics implements RequestObserver {
   }
 
   requestFinished(outcome: Outcome, method: string, durationSec: number): void {
-    this.requests.inc({ outcome, method: KNOWN_METHODS.has(method) ? method : 'other' });
-    this.duration.observe({ outcome }, durationSec);
+    this.requests.record(outcome, KNOWN_METHODS.has(method) ? method : 'other', durationSec);
   }
 
   originFinished(durationSec: number, result: { status: number } | { errorCode: string }): void {

@@ -51,7 +51,7 @@ describe('structured request logs', () => {
     expect(typeof logged[0]!.duration_ms).toBe('number');
     expect(miss.headers['x-request-id']).toBe('client-id-1');
     expect(logged[1]).toMatchObject({ outcome: 'hit', status: 200 });
-    expect(logged[1]!.req_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logged[1]!.req_id).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
     expect(logged[2]).toMatchObject({ method: 'POST', outcome: 'hit', target: `${origin.url}/logged` });
   });
 

@@ -15,6 +15,9 @@ function baseOptions(config: Config): RedisOptions {
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: Math.max(1000, config.REDIS_COMMAND_TIMEOUT_MS * 4),
     enableOfflineQueue: false,
+    // Commands issued in one tick go out in one write: at thousands of hits a second this saves
+    // most of the per-command syscalls.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 4), 2000),
     lazyConnect: false,
@@ -45,6 +48,7 @@ export function createRedisClient(config: Config): RedisClient {
     case 'cluster':
       return new Cluster(config.REDIS_CLUSTER_NODES, {
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         clusterRetryStrategy: options.retryStrategy!,
         redisOptions: { ...options, ...auth, tls },
         slotsRefreshTimeout: Math.max(1000, config.REDIS_COMMAND_TIMEOUT_MS * 4),
