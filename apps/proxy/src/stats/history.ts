@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Outcome, StatsCounters } from './stats.js';
+import { OUTCOME_COUNTER, type Outcome, type StatsCounters } from './stats.js';
 
 export interface HistoryPoint {
   /** End of the interval (ms since the epoch). */
@@ -12,14 +12,7 @@ export interface HistoryPoint {
   error: number;
 }
 
-const OUTCOMES: Record<Outcome, keyof StatsCounters> = {
-  hit: 'hits',
-  stale: 'stale',
-  revalidated: 'revalidated',
-  miss: 'misses',
-  bypass: 'bypasses',
-  error: 'errors',
-};
+const OUTCOMES = OUTCOME_COUNTER;
 
 /**
  * The last 15 minutes of request outcomes, in fixed intervals, kept in memory so the dashboard's

@@ -2,27 +2,9 @@ import type { Logger } from '../logger.js';
 import type { RedisAvailability } from '../storage/redis/availability.js';
 import type { RedisClient } from '../storage/redis/connection.js';
 import type { RedisKeys } from '../storage/redis/keys.js';
-import type { Stats, StatsCounters } from './stats.js';
+import { emptyCounters, type Stats, type StatsCounters } from './stats.js';
 
 const REPLICA_TTL_SEC = 24 * 60 * 60;
-
-function emptyCounters(): StatsCounters {
-  return {
-    hits: 0,
-    stale: 0,
-    revalidated: 0,
-    misses: 0,
-    bypasses: 0,
-    errors: 0,
-    coalesced: 0,
-    backgroundRevalidations: 0,
-    stores: 0,
-    notStoredTooLarge: 0,
-    invalidations: 0,
-    bytesFromCache: 0,
-    bytesFromOrigin: 0,
-  };
-}
 
 function parseCounters(fields: Record<string, string>): StatsCounters {
   const counters = emptyCounters();

@@ -35,7 +35,8 @@ export interface StatsCounters {
   bytesFromOrigin: number;
 }
 
-const OUTCOME_COUNTER: Record<Outcome, keyof StatsCounters> = {
+/** The counter of each outcome. */
+export const OUTCOME_COUNTER: Readonly<Record<Outcome, keyof StatsCounters>> = {
   hit: 'hits',
   stale: 'stale',
   revalidated: 'revalidated',
@@ -44,9 +45,8 @@ const OUTCOME_COUNTER: Record<Outcome, keyof StatsCounters> = {
   error: 'errors',
 };
 
-/** In-process statistics for one proxy process. */
-export class Stats {
-  readonly counters: StatsCounters = {
+export function emptyCounters(): StatsCounters {
+  return {
     hits: 0,
     stale: 0,
     revalidated: 0,
@@ -61,6 +61,11 @@ export class Stats {
     bytesFromCache: 0,
     bytesFromOrigin: 0,
   };
+}
+
+/** In-process statistics for one proxy process. */
+export class Stats {
+  readonly counters: StatsCounters = emptyCounters();
   readonly startedAt: number;
 
   constructor(private readonly clock: Clock) {

@@ -63,12 +63,7 @@ export const stats = protectedProcedure
     const replicas = deps.sharedStats ? await deps.sharedStats.replicas() : [];
     return {
       scope: shared ? 'shared' : 'process',
-      hits: counters.hits,
-      stale: counters.stale,
-      revalidated: counters.revalidated,
-      misses: counters.misses,
-      bypasses: counters.bypasses,
-      errors: counters.errors,
+      ...outcomes(counters),
       total_requests:
         counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors,
       hit_rate: hitRatePercent(counters),
@@ -92,8 +87,12 @@ export const stats = protectedProcedure
   });
 
 function replicaStats(id: string, counters: StatsCounters): ReplicaStats {
+  return { id, ...outcomes(counters) };
+}
+
+/** The outcome counters under their API names. */
+function outcomes(counters: StatsCounters): Omit<ReplicaStats, 'id'> {
   return {
-    id,
     hits: counters.hits,
     stale: counters.stale,
     revalidated: counters.revalidated,
