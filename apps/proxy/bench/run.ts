@@ -156,12 +156,17 @@ async function startRedis(): Promise<Started> {
   return { child, port, stop: stopper(child) };
 }
 
-/** Peak resident set of a process (VmHWM), in MiB. */
+/** Peak resident set (VmHWM) of a process and its descendants (WORKERS), in MiB. */
 function peakRssMiB(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const own = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(/\s+/)
+      .filter((child) => child !== '')
+      .map(Number);
+    return own + children.reduce((sum, child) => sum + peakRssMiB(child), 0);
   } catch {
     return 0;
   }
