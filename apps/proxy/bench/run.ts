@@ -7,6 +7,7 @@
  *   npm run bench -- --only=memory        # scenarios whose name contains "memory"
  *   npm run bench -- --duration=20        # seconds per load run (default 10)
  *   npm run bench -- --soak=10            # the memory-bound soak run instead (minutes)
+ *   npm run bench -- --load=autocannon    # autocannon even when wrk is installed
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,7 +32,8 @@ const ONLY = args.get('only');
 
 const CORES = availableParallelism();
 const HAS_TASKSET = commandExists('taskset') && CORES >= 2;
-const HAS_WRK = commandExists('wrk');
+/** wrk when installed (it loads the server more than a Node generator can); `--load=autocannon` forces the fallback. */
+const HAS_WRK = args.get('load') !== 'autocannon' && commandExists('wrk');
 /** Servers under test on this core, load generator, origin and Redis on the other. */
 const SERVER_CORE = '1';
 const LOAD_CORE = '0';
