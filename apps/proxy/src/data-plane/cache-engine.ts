@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { entryKeyFor } from '../cache/cache-key.js';
@@ -22,7 +23,6 @@ import { captureVaryValues, parseVary } from '../cache/vary.js';
 import type { Clock } from '../clock.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { performance } from 'node:perf_hooks';
 import { NO_OBSERVER, type RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
 import { entrySize, type CacheStore, type MaybePromise, type StoredResponse } from '../storage/types.js';
@@ -241,9 +241,7 @@ export class CacheEngine {
     const { response } = result;
     if (stored && result.validated && response.statusCode === 304) {
       // §4.3.4: a 304 freshens the stored response, which then answers the request.
-      discardBody(response.body);
-      const refreshed = this.freshen(stored, response.headers, result);
-      if (refreshed) await this.put(refreshed);
+      const refreshed = await this.applyNotModified(stored, result);
       done();
       return this.serveEntry(request, responder, refreshed ?? stored, 'revalidated', {
         fwd: context.fwd,
@@ -333,7 +331,8 @@ export class CacheEngine {
     const { response } = result;
     const responseHeaders = response.headers as HeaderMap;
     const cacheable = request.method === 'GET' || request.method === 'HEAD';
-    const plan = cacheable ? this.planStore(request, result, context) : { reason: undefined, entry: undefined };
+    const via = viaWithOurs(headerValue(responseHeaders, 'via'));
+    const plan = cacheable ? this.planStore(request, result, context, via) : { reason: undefined, entry: undefined };
     const cacheStatus = appendCacheStatus(
       headerValue(responseHeaders, 'cache-status'),
       formatCacheStatus({
@@ -347,7 +346,7 @@ export class CacheEngine {
     const headers = forwardableResponseHeaders(responseHeaders, OWN_RESPONSE_FIELDS);
     headers.push(
       'via',
-      viaWithOurs(headerValue(responseHeaders, 'via')),
+      via,
       'age',
       String(plan.entry ? currentAgeSec(plan.entry, result.responseTime) : ageHeaderSec(responseHeaders)),
       'cache-status',
@@ -382,6 +381,7 @@ export class CacheEngine {
     request: ProxiedRequest,
     result: UpstreamResult,
     context: ForwardContext,
+    via: string,
   ): { reason: string | undefined; entry: StoredResponse | undefined } {
     const { response } = result;
     const responseHeaders = response.headers as HeaderMap;
@@ -407,7 +407,7 @@ export class CacheEngine {
       return { reason: 'too-large', entry: undefined };
     }
     const headers = forwardableResponseHeaders(responseHeaders, NOT_STORED_FIELDS);
-    headers.push('via', viaWithOurs(headerValue(responseHeaders, 'via')));
+    headers.push('via', via);
     const entry = createStoredResponse(
       {
         key: request.key,
@@ -428,6 +428,14 @@ export class CacheEngine {
     // Stale on arrival with nothing to validate it with: storing it could never help.
     if (entry === undefined) return { reason: 'stale-on-arrival', entry: undefined };
     return { reason: undefined, entry };
+  }
+
+  /** §4.3.4: a 304 to our validation freshens and re-stores the stored response (undefined: it could not be). */
+  private async applyNotModified(stored: StoredResponse, result: UpstreamResult): Promise<StoredResponse | undefined> {
+    discardBody(result.response.body);
+    const refreshed = this.freshen(stored, result.response.headers, result);
+    if (refreshed) await this.put(refreshed);
+    return refreshed;
   }
 
   /** §3.2, §4.3.4: the stored response with the header fields of a 304 (or matching HEAD) applied. */
@@ -495,9 +503,7 @@ export class CacheEngine {
       try {
         const result = await this.send(background, stored.hasValidators ? stored : undefined);
         if (result.validated && result.response.statusCode === 304) {
-          discardBody(result.response.body);
-          const refreshed = this.freshen(stored, result.response.headers, result);
-          if (refreshed) await this.put(refreshed);
+          await this.applyNotModified(stored, result);
           settle();
           return;
         }
