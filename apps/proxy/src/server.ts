@@ -37,7 +37,7 @@ export interface ServerDeps {
 }
 
 export interface ProxyServer {
-  /** The data port's server: lean hit listener first, then the Express data-plane app. */
+  /** The data port's server: the node:http data-plane listener, which hands /proxy and the REST paths to Express. */
   dataServer: Server;
   /** The admin listener's server: control plane and docs. */
   adminServer: Server;

@@ -3,7 +3,7 @@ import { isProxyError, toErrorResponse } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { StoredResponse } from '../storage/types.js';
 import type { CacheEngine } from './cache-engine.js';
-import { rememberTarget, type ResolvedTarget, type TargetResolver } from './request-target.js';
+import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
 import { forwardThroughCache } from './transparent.js';
@@ -33,7 +33,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
     reporter.begin(req);
     let target: ResolvedTarget | undefined;
     try {
-      target = resolve(req, req.url ?? '');
+      target = resolve(req.url ?? '');
     } catch (error) {
       fail(options, req, res, error);
       return;
@@ -74,15 +74,22 @@ function serveOrForward(
     reporter.finish(req, res, 'hit');
     return;
   }
-  const looked = { ...target, lookedUp: { variants } };
-  rememberTarget(req, looked);
-  forward(options, req, res, looked);
+  forward(options, req, res, target, responder, { variants });
 }
 
-function forward(options: DataPlaneListenerOptions, req: IncomingMessage, res: ServerResponse, target: ResolvedTarget): void {
+function forward(
+  options: DataPlaneListenerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ResolvedTarget,
+  responder = new StreamResponder(res, options.reporter.requestId(req)),
+  known?: { variants: readonly StoredResponse[] | undefined },
+): void {
   forwardThroughCache(options.engine, req, res, target, {
     addForwardedHeaders: options.addForwardedHeaders,
     reporter: options.reporter,
+    responder,
+    known,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
+import type { StoredResponse } from '../storage/types.js';
+import type { CacheEngine, ProxiedRequest, Responder } from './cache-engine.js';
 import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
-import { StreamResponder } from './responders.js';
 
 /** Whether the client sent a request body (RFC 9112 §6.3: a length or a transfer coding). */
 export function hasRequestBody(req: IncomingMessage): boolean {
@@ -69,7 +69,13 @@ export async function forwardThroughCache(
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
-  options: { addForwardedHeaders: boolean; reporter: RequestReporter },
+  options: {
+    addForwardedHeaders: boolean;
+    reporter: RequestReporter;
+    responder: Responder;
+    /** The stored variants the listener already read for a GET/HEAD. */
+    known?: { variants: readonly StoredResponse[] | undefined } | undefined;
+  },
 ): Promise<void> {
   options.reporter.setTarget(req, target.url);
   let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
@@ -87,7 +93,6 @@ export async function forwardThroughCache(
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
   };
-  const responder = new StreamResponder(res, options.reporter.requestId(req));
-  const outcome = await engine.handle(request, responder, target.lookedUp);
+  const outcome = await engine.handle(request, options.responder, options.known);
   options.reporter.finish(req, res, outcome);
 }
