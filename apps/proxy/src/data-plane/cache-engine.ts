@@ -129,6 +129,11 @@ export class CacheEngine {
   readonly logger: Logger;
   private readonly options: CacheEngineOptions;
   private readonly coalescer = new Coalescer();
+  /**
+   * Plain-hit headers by variant (see plainHitHeaders), valid for the same stored response (same
+   * response time and stored header list) at the same Age and TTL. Bounded: hot variants only.
+   */
+  private readonly hitHeaderMemo = new Map<string, HitHeaders>();
 
   constructor(options: CacheEngineOptions) {
     this.options = options;
@@ -603,7 +608,7 @@ export class CacheEngine {
   private plainHitHeaders(entry: StoredResponse, now: number): string[] {
     const ageSec = currentAgeSec(entry, now);
     const ttlSec = remainingTtlSec(entry, now);
-    const memo = hitHeaderMemo.get(entry.variantKey);
+    const memo = this.hitHeaderMemo.get(entry.variantKey);
     if (
       memo !== undefined &&
       memo.responseTime === entry.responseTime &&
@@ -625,8 +630,8 @@ export class CacheEngine {
       'content-length',
       String(entry.body.length),
     );
-    if (hitHeaderMemo.size >= HIT_HEADER_MEMO_CAPACITY) hitHeaderMemo.delete(hitHeaderMemo.keys().next().value!);
-    hitHeaderMemo.set(entry.variantKey, { responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
+    if (this.hitHeaderMemo.size >= HIT_HEADER_MEMO_CAPACITY) this.hitHeaderMemo.delete(this.hitHeaderMemo.keys().next().value!);
+    this.hitHeaderMemo.set(entry.variantKey, { responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
     return headers.slice();
   }
 
@@ -672,14 +677,13 @@ export class CacheEngine {
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-/**
- * Memo of plain-hit headers by variant (see plainHitHeaders), valid for the same stored response
- * (same response time and stored header list) at the same Age and TTL. Bounded: hot variants only.
- */
-const hitHeaderMemo = new Map<
-  string,
-  { responseTime: number; ageSec: number; ttlSec: number; headersRef: readonly string[]; headers: readonly string[] }
->();
+interface HitHeaders {
+  responseTime: number;
+  ageSec: number;
+  ttlSec: number;
+  headersRef: readonly string[];
+  headers: readonly string[];
+}
 const HIT_HEADER_MEMO_CAPACITY = 4096;
 
 function noop(): void {}

@@ -27,6 +27,12 @@ interface VariantGroup {
   readonly expiresAt: number;
 }
 
+/** A group's unexpired variants, or undefined when none is left. */
+function liveVariants(group: VariantGroup, now: number): readonly StoredResponse[] | undefined {
+  const live = group.variants.filter((v) => v.expiresAt > now);
+  return live.length > 0 ? live : undefined;
+}
+
 /**
  * In-process LRU store bounded by entry count and bytes, with a per-entry TTL (`expiresAt`).
  * Synchronous, so a hit costs no promise. The LRU unit is a URL with its variants; the entry
@@ -71,8 +77,7 @@ export class MemoryStore implements CacheStore, CacheAdmin {
     const now = this.clock();
     // Most groups have one variant, whose expiry is the group's own.
     if (group.variants.length === 1) return group.expiresAt > now ? group.variants : undefined;
-    const live = group.variants.filter((v) => v.expiresAt > now);
-    return live.length > 0 ? live : undefined;
+    return liveVariants(group, now);
   }
 
   put(entry: StoredResponse): boolean {
@@ -117,10 +122,7 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   info(key: string): readonly StoredResponse[] | undefined {
     // peek: looking at an entry from the admin API must not refresh its LRU position.
     const group = this.lru.peek(key);
-    if (group === undefined) return undefined;
-    const now = this.clock();
-    const live = group.variants.filter((v) => v.expiresAt > now);
-    return live.length > 0 ? live : undefined;
+    return group && liveVariants(group, this.clock());
   }
 
   /** Most recently used first; the cursor is an offset into that order (entries may shift between pages). */
@@ -131,8 +133,8 @@ export class MemoryStore implements CacheStore, CacheAdmin {
     const entries: ListPage['entries'] = [];
     let matched = 0;
     for (const [key, group] of this.lru.entries()) {
-      const live = group.variants.filter((v) => v.expiresAt > now);
-      if (live.length === 0) continue;
+      const live = liveVariants(group, now);
+      if (live === undefined) continue;
       if (filter !== undefined && filter !== '' && !live[0]!.url.toLowerCase().includes(filter)) continue;
       if (matched++ < offset) continue;
       if (entries.length === options.limit) {
@@ -144,18 +146,18 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   }
 
   purgePrefix(prefix: string): number {
-    const doomed: string[] = [];
-    for (const [key, group] of this.lru.entries()) {
-      if (group.variants[0]?.url.startsWith(prefix)) doomed.push(key);
-    }
-    for (const key of doomed) this.lru.delete(key);
-    return doomed.length;
+    return this.deleteWhere((group) => group.variants[0]?.url.startsWith(prefix) === true);
   }
 
   purgeTag(tag: string): number {
+    return this.deleteWhere((group) => group.variants.some((v) => v.tags.includes(tag)));
+  }
+
+  /** Deletes the URLs whose variant group matches; returns how many. */
+  private deleteWhere(matches: (group: VariantGroup) => boolean): number {
     const doomed: string[] = [];
     for (const [key, group] of this.lru.entries()) {
-      if (group.variants.some((v) => v.tags.includes(tag))) doomed.push(key);
+      if (matches(group)) doomed.push(key);
     }
     for (const key of doomed) this.lru.delete(key);
     return doomed.length;
