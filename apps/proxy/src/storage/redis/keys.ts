@@ -55,6 +55,11 @@ export class RedisKeys {
     return `m:${variantKey}`;
   }
 
+  /** The variant key of a metadata field, undefined for any other field of the hash. */
+  static variantOfMetaField(field: string): string | undefined {
+    return field.startsWith('m:') ? field.slice(2) : undefined;
+  }
+
   static bodyField(variantKey: string): string {
     return `b:${variantKey}`;
   }

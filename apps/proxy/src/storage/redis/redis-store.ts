@@ -3,7 +3,6 @@ import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import {
   type CacheAdmin,
-  type EntryMeta,
   type CacheStore,
   type ListOptions,
   type ListPage,
@@ -12,7 +11,7 @@ import {
   type StoredResponse,
 } from '../types.js';
 import type { RedisAvailability } from './availability.js';
-import { decodeMeta, encodeMeta, toListedMeta, toStoredResponse } from './codec.js';
+import { decodeMeta, encodeMeta, toListedMeta, toStoredResponse, type StoredMeta } from './codec.js';
 import { masters, type RedisClient } from './connection.js';
 import { RedisKeys } from './keys.js';
 
@@ -60,8 +59,8 @@ export class RedisStore implements CacheStore, CacheAdmin {
     const live: StoredResponse[] = [];
     const dead: string[] = [];
     for (const [field, value] of Object.entries(fields)) {
-      if (!field.startsWith('m:')) continue;
-      const variantKey = field.slice(2);
+      const variantKey = RedisKeys.variantOfMetaField(field);
+      if (variantKey === undefined) continue;
       const meta = decodeMeta(value.toString('utf8'));
       const body = fields[RedisKeys.bodyField(variantKey)];
       const entry = meta && body && meta.key === key ? toStoredResponse(meta, body) : undefined;
@@ -144,15 +143,31 @@ export class RedisStore implements CacheStore, CacheAdmin {
 
   private async unlinkMatching(pattern: string): Promise<number> {
     let removed = 0;
+    for await (const { node, keys } of this.scanPages(pattern)) removed += await this.unlinkEach(node, keys);
+    return removed;
+  }
+
+  /** The keys matching a pattern, one non-empty SCAN page at a time, on every master. */
+  private async *scanPages(pattern: string): AsyncGenerator<{ node: Redis; keys: string[] }> {
     for (const node of masters(this.client)) {
       let cursor = '0';
       do {
         const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
         cursor = next;
-        if (keys.length > 0) removed += await this.unlinkEach(node, keys);
+        if (keys.length > 0) yield { node, keys };
       } while (cursor !== '0');
     }
-    return removed;
+  }
+
+  /** The decodable variant metadata of one entry hash (bodies are not read). */
+  private async readMetas(node: RedisClient, redisKey: string): Promise<StoredMeta[]> {
+    const fields = (await node.hkeys(redisKey)).filter((f) => RedisKeys.variantOfMetaField(f) !== undefined);
+    if (fields.length === 0) return [];
+    const texts = await node.hmget(redisKey, ...fields);
+    return texts.flatMap((text) => {
+      const meta = text === null ? undefined : decodeMeta(text);
+      return meta === undefined ? [] : [meta];
+    });
   }
 
   /** Every URL the tag set names whose stored variants still carry the tag. */
@@ -163,10 +178,8 @@ export class RedisStore implements CacheStore, CacheAdmin {
       let purged = 0;
       for (const key of members) {
         const redisKey = this.keys.entry(key);
-        const fields = (await this.client.hkeys(redisKey)).filter((f) => f.startsWith('m:'));
-        const metas = fields.length > 0 ? await this.client.hmget(redisKey, ...fields) : [];
-        const tagged = metas.some((text) => text !== null && decodeMeta(text)?.tags.includes(tag));
-        if (tagged) purged += await this.client.unlink(redisKey);
+        const metas = await this.readMetas(this.client, redisKey);
+        if (metas.some((meta) => meta.tags.includes(tag))) purged += await this.client.unlink(redisKey);
       }
       await this.client.unlink(tagKey);
       return purged;
@@ -210,15 +223,8 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   private async listed(node: Redis, redisKey: string): Promise<ListedEntry | undefined> {
-    const fieldNames = (await node.hkeys(redisKey)).filter((f) => f.startsWith('m:'));
-    if (fieldNames.length === 0) return undefined;
-    const metas = await node.hmget(redisKey, ...fieldNames);
     const now = this.clock();
-    const variants: EntryMeta[] = [];
-    for (const text of metas) {
-      const meta = text === null ? undefined : decodeMeta(text);
-      if (meta !== undefined && meta.expiresAt > now) variants.push(toListedMeta(meta));
-    }
+    const variants = (await this.readMetas(node, redisKey)).filter((meta) => meta.expiresAt > now).map(toListedMeta);
     if (variants.length === 0) return undefined;
     return { key: this.keys.primaryKeyOf(redisKey), variants };
   }
@@ -226,15 +232,10 @@ export class RedisStore implements CacheStore, CacheAdmin {
   purgePrefix(prefix: string): Promise<number> {
     return this.availability.must('purge', async () => {
       let purged = 0;
-      for (const node of masters(this.client)) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await node.scan(cursor, 'MATCH', this.keys.entryPattern, 'COUNT', SCAN_COUNT);
-          cursor = next;
-          const urls = await Promise.all(keys.map((k) => node.hget(k, 'u')));
-          const doomed = keys.filter((_k, i) => urls[i]?.startsWith(prefix));
-          if (doomed.length > 0) purged += await this.unlinkEach(node, doomed);
-        } while (cursor !== '0');
+      for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) {
+        const urls = await Promise.all(keys.map((k) => node.hget(k, 'u')));
+        const doomed = keys.filter((_k, i) => urls[i]?.startsWith(prefix));
+        if (doomed.length > 0) purged += await this.unlinkEach(node, doomed);
       }
       return purged;
     });
