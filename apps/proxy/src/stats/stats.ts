@@ -84,10 +84,6 @@ export class Stats {
     this.counters.bytesFromOrigin += bytes;
   }
 
-  recordError(): void {
-    this.counters.errors++;
-  }
-
   recordCoalesced(): void {
     this.counters.coalesced++;
   }
