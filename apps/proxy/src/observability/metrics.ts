@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestObserver } from '../stats/observer.js';
-import type { Outcome, Stats } from '../stats/stats.js';
-import type { CacheAdmin } from '../storage/types.js';
+import type { Outcome, Stats, StatsCounters } from '../stats/stats.js';
+import type { CacheAdmin, StoreUsage } from '../storage/types.js';
 import { RequestMetrics } from './request-metrics.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -49,52 +49,33 @@ export class Metrics implements RequestObserver {
       Promise.resolve()
         .then(() => sources.admin.usage())
         .catch(() => undefined);
-    new Gauge({
-      name: 'caching_proxy_stored_entries',
-      help: 'Responses currently stored (Redis: keys of its database)',
-      registers,
-      async collect() {
-        const current = await usage();
-        if (current) this.set(current.entries);
-      },
-    });
-    new Gauge({
-      name: 'caching_proxy_stored_bytes',
-      help: 'Bytes currently stored (Redis: used_memory)',
-      registers,
-      async collect() {
-        const current = await usage();
-        if (current) this.set(current.sizeBytes);
-      },
-    });
-    new Gauge({
-      name: 'caching_proxy_storage_max_bytes',
-      help: 'Byte bound of the storage (MAX_CACHE_BYTES; Redis: maxmemory, 0 when unbounded)',
-      registers,
-      async collect() {
-        const current = await usage();
-        if (current) this.set(current.maxBytes);
-      },
-    });
+    const usageGauge = (name: string, help: string, pick: (usage: StoreUsage) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          const current = await usage();
+          if (current) this.set(pick(current));
+        },
+      });
+    usageGauge('caching_proxy_stored_entries', 'Responses currently stored (Redis: keys of its database)', (u) => u.entries);
+    usageGauge('caching_proxy_stored_bytes', 'Bytes currently stored (Redis: used_memory)', (u) => u.sizeBytes);
+    usageGauge(
+      'caching_proxy_storage_max_bytes',
+      'Byte bound of the storage (MAX_CACHE_BYTES; Redis: maxmemory, 0 when unbounded)',
+      (u) => u.maxBytes,
+    );
     monotonic('caching_proxy_evictions_total', 'Entries evicted by the storage bounds (Redis: evicted_keys)', registers, async () =>
       (await usage())?.evictions,
     );
-    monotonic('caching_proxy_coalesced_waits_total', 'Requests that waited for a concurrent request to the same URL', registers, () =>
-      Promise.resolve(stats.counters.coalesced),
-    );
-    monotonic('caching_proxy_stores_total', 'Responses written to the cache', registers, () => Promise.resolve(stats.counters.stores));
-    monotonic(
-      'caching_proxy_not_stored_too_large_total',
-      'Responses not stored because larger than MAX_OBJECT_BYTES',
-      registers,
-      () => Promise.resolve(stats.counters.notStoredTooLarge),
-    );
-    monotonic('caching_proxy_served_from_cache_bytes_total', 'Body bytes served from the cache', registers, () =>
-      Promise.resolve(stats.counters.bytesFromCache),
-    );
-    monotonic('caching_proxy_received_from_origin_bytes_total', 'Body bytes received from origins', registers, () =>
-      Promise.resolve(stats.counters.bytesFromOrigin),
-    );
+    const counted = (name: string, help: string, counter: keyof StatsCounters) =>
+      monotonic(name, help, registers, () => Promise.resolve(stats.counters[counter]));
+    counted('caching_proxy_coalesced_waits_total', 'Requests that waited for a concurrent request to the same URL', 'coalesced');
+    counted('caching_proxy_stores_total', 'Responses written to the cache', 'stores');
+    counted('caching_proxy_not_stored_too_large_total', 'Responses not stored because larger than MAX_OBJECT_BYTES', 'notStoredTooLarge');
+    counted('caching_proxy_served_from_cache_bytes_total', 'Body bytes served from the cache', 'bytesFromCache');
+    counted('caching_proxy_received_from_origin_bytes_total', 'Body bytes received from origins', 'bytesFromOrigin');
     if (sources.redis) {
       const redis = sources.redis;
       new Gauge({
