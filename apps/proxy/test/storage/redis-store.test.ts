@@ -58,14 +58,26 @@ describeStoreContract('redis with the L1 tier', async (clock) => {
   return { store: backend.store, clock, close: () => backend.close() };
 });
 
+/** A backend on a fresh prefix, and a plain client to look at what it wrote; both closed afterwards. */
+async function withInspectedBackend(
+  test: (t: { prefix: string; clock: ReturnType<typeof manualClock>; backend: ReturnType<typeof createRedisBackend>; inspector: Redis }) => Promise<void>,
+): Promise<void> {
+  const prefix = freshPrefix();
+  const clock = manualClock();
+  const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
+  await backend.ready();
+  const inspector = new Redis(redis.port, '127.0.0.1');
+  try {
+    await test({ prefix, clock, backend, inspector });
+  } finally {
+    inspector.disconnect();
+    await backend.close();
+  }
+}
+
 describe('Redis key layout', () => {
-  it('keeps every key under REDIS_KEY_PREFIX, sets an expiry on write, and stores the body as raw bytes', async () => {
-    const prefix = freshPrefix();
-    const clock = manualClock();
-    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
-    await backend.ready();
-    const inspector = new Redis(redis.port, '127.0.0.1');
-    try {
+  it('keeps every key under REDIS_KEY_PREFIX, sets an expiry on write, and stores the body as raw bytes', () =>
+    withInspectedBackend(async ({ prefix, clock, backend, inspector }) => {
       const body = Buffer.from([0, 255, 10, 13, 0x7b]);
       const entry = storedResponse({ url: '/raw', body, now: clock.now(), lifetimeSec: 60, keepStaleSec: 30 });
       await backend.store.put(entry);
@@ -77,45 +89,26 @@ describe('Redis key layout', () => {
       const stored = await inspector.hgetBuffer(keys[0]!, `b:${entry.variantKey}`);
       expect(stored?.equals(body)).toBe(true);
       expect(await inspector.hget(keys[0]!, 'u')).toBe(entry.url);
-    } finally {
-      inspector.disconnect();
-      await backend.close();
-    }
-  });
+    }));
 
-  it('treats malformed or tampered metadata as absent instead of trusting it', async () => {
-    const prefix = freshPrefix();
-    const clock = manualClock();
-    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
-    await backend.ready();
-    const inspector = new Redis(redis.port, '127.0.0.1');
-    try {
+  it('treats malformed or tampered metadata as absent instead of trusting it', () =>
+    withInspectedBackend(async ({ prefix, clock, backend, inspector }) => {
       const entry = storedResponse({ url: '/evil', now: clock.now() });
       const key = `${prefix}e:${entry.key}`;
       await inspector.hset(key, 'u', entry.url, `m:${entry.variantKey}`, '{"__proto__":{"polluted":true},"v":1}', `b:${entry.variantKey}`, 'x');
       expect(await backend.store.getVariants(entry.key)).toBeUndefined();
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    } finally {
-      inspector.disconnect();
-      await backend.close();
-    }
-  });
+    }));
 
-  it('clears only its own prefix, never other keys in the database', async () => {
-    const prefix = freshPrefix();
-    const clock = manualClock();
-    const backend = createRedisBackend({ config: config(prefix), clock: clock.now, logger: createSilentLogger(), replicaId: 'r1' });
-    await backend.ready();
-    const inspector = new Redis(redis.port, '127.0.0.1');
-    try {
+  it('clears only its own prefix, never other keys in the database', () =>
+    withInspectedBackend(async ({ clock, backend, inspector }) => {
       await inspector.set('someone-else:key', 'keep me');
-      await backend.store.put(storedResponse({ url: '/mine', now: clock.now() }));
-      expect(await backend.store.clear()).toBe(1);
-      expect(await inspector.get('someone-else:key')).toBe('keep me');
-    } finally {
-      await inspector.del('someone-else:key');
-      inspector.disconnect();
-      await backend.close();
-    }
-  });
+      try {
+        await backend.store.put(storedResponse({ url: '/mine', now: clock.now() }));
+        expect(await backend.store.clear()).toBe(1);
+        expect(await inspector.get('someone-else:key')).toBe('keep me');
+      } finally {
+        await inspector.del('someone-else:key');
+      }
+    }));
 });
