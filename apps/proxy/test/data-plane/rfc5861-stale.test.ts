@@ -47,6 +47,32 @@ describe.each(MODES)('serving stale responses (RFC 9111 §4.2.4, RFC 5861) — %
     expect(fresh.text).toBe('response 2');
   });
 
+  it('refreshes a stale-while-revalidate response from a 304 to its background validation (RFC 9111 §4.3.4)', async () => {
+    const conditions: (string | undefined)[] = [];
+    cache = await startCacheUnderTest(mode, (req, res, _body, count) => {
+      conditions.push(req.headers['if-none-match']);
+      const headers = { date: cache.httpDate(), 'cache-control': 'max-age=10, stale-while-revalidate=30', etag: '"v1"' };
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.writeHead(304, { ...headers, 'x-refreshed': 'yes' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, headers);
+      res.end(`response ${count}`);
+    });
+    await cache.fetch('/swr304');
+    cache.advance(20);
+    expect((await cache.fetch('/swr304')).headers['x-cache']).toBe('STALE');
+    await vi.waitFor(() => expect(cache.proxy.server.stats.counters.stores).toBe(2));
+    expect(conditions).toEqual([undefined, '"v1"']);
+    const fresh = await cache.fetch('/swr304');
+    expect(fresh.headers['x-cache']).toBe('HIT');
+    expect(fresh.headers.age).toBe('0');
+    expect(fresh.headers['x-refreshed']).toBe('yes');
+    expect(fresh.text).toBe('response 1');
+    expect(cache.originHits('/swr304')).toBe(2);
+  });
+
   it('goes to the origin once stale-while-revalidate has run out', async () => {
     await origin('max-age=10, stale-while-revalidate=5');
     await cache.fetch('/swr');
