@@ -35,6 +35,23 @@ describe.each(MODES)('freshness (RFC 9111 §4.2) — %s', (mode) => {
     expect(refetched.text).toBe('response 2');
   });
 
+  it('gives each hit the Age and TTL of its own moment, however often the entry is hit (§4.2.3, §5.1)', async () => {
+    cache = await startCacheUnderTest(mode, respondWith(() => ({ 'cache-control': 'max-age=60' })));
+    await expectServed('/a', 'MISS', 1);
+    const seen: [string | undefined, string | undefined][] = [];
+    for (const step of [2, 0, 3, 0]) {
+      cache.advance(step);
+      const hit = await expectServed('/a', 'HIT', 1);
+      seen.push([hit.headers.age, hit.headers['cache-status'] as string | undefined]);
+    }
+    expect(seen).toEqual([
+      ['2', 'caching-proxy; hit; ttl=58'],
+      ['2', 'caching-proxy; hit; ttl=58'],
+      ['5', 'caching-proxy; hit; ttl=55'],
+      ['5', 'caching-proxy; hit; ttl=55'],
+    ]);
+  });
+
   it('prefers s-maxage over max-age in a shared cache (§5.2.2.10)', async () => {
     cache = await startCacheUnderTest(mode, respondWith(() => ({ 'cache-control': 'max-age=1, s-maxage=100' })));
     await expectServed('/a', 'MISS', 1);
