@@ -98,8 +98,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
       defaultTtlSec: config.CACHE_TTL,
       staleRetentionSec: config.CACHE_STALE_RETENTION,
       targetedFields: config.CACHE_TARGETED_FIELDS,
+      maxObjectBytes: config.MAX_OBJECT_BYTES,
     },
-    maxObjectBytes: config.MAX_OBJECT_BYTES,
     observer: metrics,
   });
 

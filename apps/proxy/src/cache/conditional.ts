@@ -108,3 +108,21 @@ export function freshenHeaders(
   }
   return out;
 }
+
+/**
+ * Whether a 304 received for a conditional request made with a stored response's validators
+ * selects that stored response for update (RFC 9111 §4.3.4): the 304's entity tag, when it has
+ * one, must match the stored one (weak comparison); otherwise its Last-Modified, when it has
+ * one, must equal the stored one. A 304 without validators answers the validators we sent.
+ * When it selects nothing, no stored response may be updated.
+ */
+export function notModifiedSelects(notModified: HeaderMap, stored: HeaderMap): boolean {
+  const etag = headerValue(notModified, 'etag');
+  if (etag !== undefined) {
+    const storedEtag = headerValue(stored, 'etag');
+    return storedEtag !== undefined && weakMatch(etag.trim(), storedEtag.trim());
+  }
+  const lastModified = headerValue(notModified, 'last-modified');
+  if (lastModified !== undefined) return lastModified.trim() === headerValue(stored, 'last-modified')?.trim();
+  return true;
+}

@@ -1,8 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { isProxyError, toErrorResponse } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { StoredResponse } from '../storage/types.js';
-import type { CacheEngine } from './cache-engine.js';
+import type { CacheEngine, Decision } from './cache-engine.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
@@ -23,14 +22,15 @@ export interface DataPlaneListenerOptions {
 /**
  * The data port's request listener, straight on `node:http`: proxied requests (`/http/…`, or
  * every path in reverse-proxy mode) never enter Express, which costs several times the work of
- * a hit. A fresh hit is answered synchronously when the store is in memory; misses, validation
- * and other methods go through the cache engine. Only /proxy and the control-plane paths reach
- * the Express app.
+ * a hit. The path reads: resolve the target → read the stored variants → look up (one pure
+ * decision) → execute it. A fresh hit is answered synchronously when the store is in memory;
+ * everything else executes the same decision in the cache engine. Only /proxy and the
+ * control-plane paths reach the Express app.
  */
 export function createDataPlaneListener(options: DataPlaneListenerOptions): RequestListener {
-  const { engine, resolve, reporter, next } = options;
+  const { engine, resolve, next } = options;
   return function dataPlaneListener(req: IncomingMessage, res: ServerResponse): void {
-    reporter.begin(req);
+    options.reporter.begin(req);
     let target: ResolvedTarget | undefined;
     try {
       target = resolve(req.url ?? '');
@@ -42,57 +42,41 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       next(req, res);
       return;
     }
-    const method = req.method;
-    if (method === 'GET' || method === 'HEAD') {
-      const found = engine.readVariants(target.key);
-      if (found instanceof Promise) {
-        const resolved = target;
-        found.then(
-          (variants) => serveOrForward(options, req, res, resolved, variants),
-          (error: unknown) => fail(options, req, res, error),
-        );
-        return;
-      }
-      serveOrForward(options, req, res, target, found);
+    const request = { method: req.method ?? 'GET', headers: req.headers, key: target.key };
+    const found = engine.readVariants(request);
+    if (found instanceof Promise) {
+      const resolved = target;
+      found.then(
+        (variants) => lookUpAndRespond(options, req, res, resolved, engine.lookUp(request, variants)),
+        (error: unknown) => fail(options, req, res, error),
+      );
       return;
     }
-    forward(options, req, res, target);
+    lookUpAndRespond(options, req, res, target, engine.lookUp(request, found));
   };
 }
 
-function serveOrForward(
+/** Executes the lookup's decision: a fresh hit synchronously, everything else through the engine. */
+function lookUpAndRespond(
   options: DataPlaneListenerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
-  variants: readonly StoredResponse[] | undefined,
+  decision: Decision,
 ): void {
   const { engine, reporter } = options;
   const responder = new StreamResponder(res, reporter.requestId(req));
-  if (engine.serveIfFresh({ method: req.method ?? 'GET', headers: req.headers }, variants, responder)) {
-    reporter.setTarget(req, target.url);
-    reporter.finish(req, res, 'hit');
+  reporter.setTarget(req, target.url);
+  if (decision.action === 'serve') {
+    reporter.finish(req, res, engine.serveFresh(req as IncomingMessage & { method: string }, responder, decision));
     return;
   }
-  forward(options, req, res, target, responder, { variants });
-}
-
-function forward(
-  options: DataPlaneListenerOptions,
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: ResolvedTarget,
-  responder = new StreamResponder(res, options.reporter.requestId(req)),
-  known?: { variants: readonly StoredResponse[] | undefined },
-): void {
-  forwardThroughCache(options.engine, req, res, target, {
+  forwardThroughCache(engine, req, res, target, decision, {
     addForwardedHeaders: options.addForwardedHeaders,
-    reporter: options.reporter,
+    reporter,
     responder,
-    known,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
-
 /** A proxy error: JSON with its stable code, never cached, counted and logged like any request. */
 function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   const { engine, reporter, logger } = options;

@@ -1,6 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import type { Responder } from './cache-engine.js';
 import type { OriginResponse } from './origin-response.js';
+
+/** How a front end emits responses: streamed over HTTP, or wrapped in the JSON envelope. */
+export interface Responder {
+  /** A response made from storage; `body` undefined means none (HEAD, 304). */
+  sendStored(status: number, headers: string[], body: Buffer | undefined): void;
+  /** Relays an origin response. */
+  relay(origin: OriginResponse): Promise<void>;
+}
 
 /** Whether a flat header list already has a field (names are lowercase in our lists). */
 function hasField(headers: readonly string[], name: string): boolean {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StoredResponse } from '../storage/types.js';
-import type { CacheEngine, ProxiedRequest, Responder } from './cache-engine.js';
+import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
 import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
+import type { Responder } from './responders.js';
 
 /** Whether the client sent a request body (RFC 9112 §6.3: a length or a transfer coding). */
 export function hasRequestBody(req: IncomingMessage): boolean {
@@ -62,22 +62,21 @@ const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-for
 
 /**
  * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
- * the data-port listener with the resolved target (fresh hits never get here).
+ * the data-port listener with the resolved target and the lookup's decision (fresh hits never
+ * get here).
  */
 export async function forwardThroughCache(
   engine: CacheEngine,
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
+  decision: Decision,
   options: {
     addForwardedHeaders: boolean;
     reporter: RequestReporter;
     responder: Responder;
-    /** The stored variants the listener already read for a GET/HEAD. */
-    known?: { variants: readonly StoredResponse[] | undefined } | undefined;
   },
 ): Promise<void> {
-  options.reporter.setTarget(req, target.url);
   let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
   if (options.addForwardedHeaders) {
     forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
@@ -93,6 +92,6 @@ export async function forwardThroughCache(
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
   };
-  const outcome = await engine.handle(request, options.responder, options.known);
+  const outcome = await engine.execute(request, options.responder, decision);
   options.reporter.finish(req, res, outcome);
 }

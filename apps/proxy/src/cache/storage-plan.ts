@@ -1,0 +1,163 @@
+import { deltaSeconds, type CacheControl } from './cache-control.js';
+import { correctedInitialAgeSec, determineFreshnessLifetime } from './freshness.js';
+import { headerValue, type HeaderMap } from './headers.js';
+import type { RequestDirectives } from './request-directives.js';
+import { whyNotStorable, type NotStoredReason } from './storability.js';
+import { responseTags } from './tags.js';
+import { responseCacheDirectives } from './targeted-cache-control.js';
+import { parseVary } from './vary.js';
+
+/** The cache policy settings the storage plan reads (from the configuration). */
+export interface CachePolicySettings {
+  /** Targeted cache-control fields, in precedence order (RFC 9213), e.g. CDN-Cache-Control. */
+  readonly targetedFields: readonly string[];
+  /** CACHE_TTL (heuristic freshness), seconds; 0 disables that fallback. */
+  readonly defaultTtlSec: number;
+  /** How long a stale response is kept for validation and stale serving (CACHE_STALE_RETENTION), seconds. */
+  readonly staleRetentionSec: number;
+  /** MAX_OBJECT_BYTES: a response declaring a larger Content-Length is not stored. */
+  readonly maxObjectBytes: number;
+}
+
+/**
+ * The reuse policy of a response, precomputed when it is stored so that a hit only compares
+ * numbers. Times are absolute milliseconds since the epoch; durations are seconds.
+ */
+export interface FreshnessFields {
+  /** corrected_initial_age (RFC 9111 §4.2.3). */
+  readonly initialAgeSec: number;
+  /** freshness_lifetime (§4.2.1). */
+  readonly lifetimeSec: number;
+  /** When current_age reaches the freshness lifetime. */
+  readonly staleAt: number;
+  /** When storage may drop it (stale responses are kept for validation and stale serving). */
+  readonly expiresAt: number;
+  /** §5.2.2.4 (qualified or not: the conservative reading). */
+  readonly noCache: boolean;
+  /** §5.2.2.2 must-revalidate, §5.2.2.8 proxy-revalidate, §5.2.2.10 s-maxage: never served stale. */
+  readonly mustRevalidate: boolean;
+  /** RFC 5861 windows (0 when absent). */
+  readonly staleWhileRevalidateSec: number;
+  readonly staleIfErrorSec: number;
+  /** Whether a conditional request can validate it (ETag or Last-Modified, §4.3.1). */
+  readonly hasValidators: boolean;
+  /** Purge tags from Surrogate-Key / Cache-Tag. */
+  readonly tags: readonly string[];
+}
+
+export interface FreshnessInput {
+  readonly status: number;
+  /** The header fields the stored response will have (after a 304, the merged ones). */
+  readonly headers: HeaderMap;
+  /** The header fields of the response just received, for its Age and Date (§4.2.3). */
+  readonly receivedHeaders: HeaderMap;
+  /** request_time and response_time of §4.2.3, ms since the epoch. */
+  readonly requestTime: number;
+  readonly responseTime: number;
+  /** `?ttl=` on /proxy: a freshness lifetime from now, replacing the response's own. */
+  readonly overrideTtlSec?: number | undefined;
+}
+
+/**
+ * Freshness fields of a response about to be stored (RFC 9111 §4.2, RFC 5861), or undefined when
+ * keeping it would be useless: stale on arrival with no validator and no stale-* window (only a
+ * max-stale request could ever use it).
+ */
+export function planFreshness(input: FreshnessInput, settings: CachePolicySettings): FreshnessFields | undefined {
+  const { directives, useExpires } = responseCacheDirectives(input.headers, settings.targetedFields);
+  return freshnessFrom(input, directives, useExpires, settings);
+}
+
+function freshnessFrom(
+  input: FreshnessInput,
+  directives: CacheControl,
+  useExpires: boolean,
+  settings: CachePolicySettings,
+): FreshnessFields | undefined {
+  const { lifetimeSec } = determineFreshnessLifetime({
+    status: input.status,
+    responseHeaders: input.headers,
+    responseDirectives: directives,
+    useExpires,
+    responseTimeMs: input.responseTime,
+    defaultTtlSec: settings.defaultTtlSec,
+    overrideTtlSec: input.overrideTtlSec,
+  });
+  // A ?ttl= override is a lifetime from now: the response's own age does not count against it.
+  const initialAgeSec =
+    input.overrideTtlSec !== undefined
+      ? 0
+      : correctedInitialAgeSec({
+          responseHeaders: input.receivedHeaders,
+          requestTimeMs: input.requestTime,
+          responseTimeMs: input.responseTime,
+        });
+  const staleAt = input.responseTime + (lifetimeSec - initialAgeSec) * 1000;
+  const hasValidators = input.headers.etag !== undefined || input.headers['last-modified'] !== undefined;
+  const staleWhileRevalidateSec = deltaSeconds(directives, 'stale-while-revalidate') ?? 0;
+  const staleIfErrorSec = deltaSeconds(directives, 'stale-if-error') ?? 0;
+  if (staleAt <= input.responseTime && !hasValidators && staleWhileRevalidateSec === 0 && staleIfErrorSec === 0) {
+    return undefined;
+  }
+  // Stale responses are kept for validation (§4.3), max-stale requests (§5.2.1.2) and the RFC 5861 windows.
+  const keepStaleSec = Math.max(staleWhileRevalidateSec, staleIfErrorSec, settings.staleRetentionSec);
+  const expiresAt = Math.max(staleAt, input.responseTime) + keepStaleSec * 1000;
+  if (expiresAt <= input.responseTime) return undefined;
+  return {
+    initialAgeSec,
+    lifetimeSec,
+    staleAt,
+    expiresAt,
+    noCache: directives.has('no-cache'),
+    mustRevalidate: directives.has('must-revalidate') || directives.has('proxy-revalidate') || directives.has('s-maxage'),
+    staleWhileRevalidateSec,
+    staleIfErrorSec,
+    hasValidators,
+    tags: responseTags(input.headers),
+  };
+}
+
+export interface StoragePlanInput extends FreshnessInput {
+  /** Upper-case request method. */
+  readonly method: string;
+  /** The request's header fields (lowercase names). */
+  readonly requestHeaders: HeaderMap;
+  readonly requestDirectives: RequestDirectives;
+}
+
+/** Why a response is not stored (reported in Cache-Status `detail`). */
+export type NotStoredBecause = NotStoredReason | 'request-no-store' | 'ttl-zero' | 'too-large' | 'stale-on-arrival';
+
+export type StoragePlan =
+  | { readonly store: false; readonly reason: NotStoredBecause }
+  | { readonly store: true; readonly freshness: FreshnessFields; readonly varyNames: readonly string[] };
+
+/**
+ * Whether a response to a GET is stored (RFC 9111 §3), decided from the request, the response's
+ * status and header fields, its timings and the policy; and when it is, its freshness fields and
+ * the request fields its Vary names (§4.1). Pure: no I/O, time passed in.
+ */
+export function planStorage(input: StoragePlanInput, settings: CachePolicySettings): StoragePlan {
+  const { headers } = input;
+  const varyNames = parseVary(headerValue(headers, 'vary'));
+  const { directives, useExpires } = responseCacheDirectives(headers, settings.targetedFields);
+  const reason = whyNotStorable({
+    method: input.method,
+    status: input.status,
+    requestHeaders: input.requestHeaders,
+    responseHeaders: headers,
+    responseDirectives: directives,
+    varyNames,
+    useExpires,
+  });
+  if (reason !== undefined) return { store: false, reason };
+  // §5.2.1.5: a request with no-store must not have its response stored.
+  if (input.requestDirectives.noStore) return { store: false, reason: 'request-no-store' };
+  // `?ttl=0` on /proxy: the caller asked for no caching at all.
+  if (input.overrideTtlSec === 0) return { store: false, reason: 'ttl-zero' };
+  const declaredLength = headerValue(headers, 'content-length');
+  if (declaredLength !== undefined && Number(declaredLength) > settings.maxObjectBytes) return { store: false, reason: 'too-large' };
+  const freshness = freshnessFrom(input, directives, useExpires, settings);
+  if (freshness === undefined) return { store: false, reason: 'stale-on-arrival' };
+  return { store: true, freshness, varyNames: varyNames as string[] };
+}
