@@ -10,6 +10,7 @@ import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
+import type { lookUp } from './cache/lookup.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
@@ -34,6 +35,8 @@ export interface ServerDeps {
   store?: CacheStore & CacheAdmin;
   agent?: Dispatcher;
   stats?: Stats;
+  /** Replaces the cache lookup (tests count its calls). */
+  lookUp?: typeof lookUp;
 }
 
 export interface ProxyServer {
@@ -101,6 +104,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       maxObjectBytes: config.MAX_OBJECT_BYTES,
     },
     observer: metrics,
+    lookUp: deps.lookUp,
   });
 
   const history = new OutcomeHistory(stats.counters, clock);

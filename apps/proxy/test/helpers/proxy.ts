@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, type Config, type ConfigInput } from '../../src/config.js';
 import { createSilentLogger, type Logger } from '../../src/logger.js';
-import { createServer, type ProxyServer } from '../../src/server.js';
+import { createServer, type ProxyServer, type ServerDeps } from '../../src/server.js';
 import { manualClock, type ManualClock } from './clock.js';
 
 export interface TestProxy {
@@ -37,11 +37,11 @@ function close(server: Server): Promise<void> {
  */
 export async function startProxy(
   overrides: ConfigInput = {},
-  options: { waitForStorage?: boolean; logger?: Logger } = {},
+  options: { waitForStorage?: boolean; logger?: Logger; lookUp?: ServerDeps['lookUp'] } = {},
 ): Promise<TestProxy> {
   const config = parseConfig({ ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'silent', ...overrides });
   const clock = manualClock();
-  const server = createServer({ config, logger: options.logger ?? createSilentLogger(), clock: clock.now });
+  const server = createServer({ config, logger: options.logger ?? createSilentLogger(), clock: clock.now, lookUp: options.lookUp });
   if (options.waitForStorage !== false) await server.ready();
   const [dataPort, adminPort] = await Promise.all([listen(server.dataServer), listen(server.adminServer)]);
   return {

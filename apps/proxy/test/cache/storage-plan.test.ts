@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { HeaderMap } from '../../src/cache/headers.js';
+import { NO_REQUEST_DIRECTIVES, parseRequestDirectives } from '../../src/cache/request-directives.js';
+import { planFreshness, planStorage, type CachePolicySettings, type StoragePlanInput } from '../../src/cache/storage-plan.js';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const DATE = new Date(T0).toUTCString();
+const SETTINGS: CachePolicySettings = {
+  targetedFields: ['cdn-cache-control'],
+  defaultTtlSec: 300,
+  staleRetentionSec: 3600,
+  maxObjectBytes: 1000,
+};
+
+function plan(headers: HeaderMap, overrides: Partial<StoragePlanInput> = {}, settings = SETTINGS) {
+  return planStorage(
+    {
+      method: 'GET',
+      requestHeaders: {},
+      requestDirectives: NO_REQUEST_DIRECTIVES,
+      status: 200,
+      headers: { date: DATE, ...headers },
+      receivedHeaders: { date: DATE, ...headers },
+      requestTime: T0,
+      responseTime: T0,
+      ...overrides,
+    },
+    settings,
+  );
+}
+
+describe('planStorage: whether a response is stored (RFC 9111 §3)', () => {
+  it('stores a response with max-age and gives its freshness fields (§4.2.1)', () => {
+    expect(plan({ 'cache-control': 'max-age=60', etag: '"a"', vary: 'Accept-Encoding', 'surrogate-key': 't1 t2' })).toEqual({
+      store: true,
+      varyNames: ['accept-encoding'],
+      freshness: {
+        initialAgeSec: 0,
+        lifetimeSec: 60,
+        staleAt: T0 + 60_000,
+        expiresAt: T0 + 60_000 + 3_600_000,
+        noCache: false,
+        mustRevalidate: false,
+        staleWhileRevalidateSec: 0,
+        staleIfErrorSec: 0,
+        hasValidators: true,
+        tags: ['t1', 't2'],
+      },
+    });
+  });
+
+  it('counts the corrected initial age from Age and the response delay (§4.2.3)', () => {
+    const result = plan({ 'cache-control': 'max-age=60', age: '10' }, { requestTime: T0 - 2000 });
+    expect(result.store && result.freshness.initialAgeSec).toBe(12);
+    expect(result.store && result.freshness.staleAt).toBe(T0 + 48_000);
+  });
+
+  it('does not store for a method other than GET (§3)', () => {
+    expect(plan({ 'cache-control': 'max-age=60' }, { method: 'HEAD' })).toEqual({ store: false, reason: 'method' });
+  });
+
+  it('does not store no-store (§5.2.2.5), private (§5.2.2.7) or Vary: * (§4.1) responses', () => {
+    expect(plan({ 'cache-control': 'no-store, max-age=60' })).toMatchObject({ store: false, reason: 'no-store' });
+    expect(plan({ 'cache-control': 'private, max-age=60' })).toMatchObject({ store: false, reason: 'private' });
+    expect(plan({ 'cache-control': 'max-age=60', vary: '*' })).toMatchObject({ store: false, reason: 'vary-star' });
+  });
+
+  it('does not store when the request said no-store (§5.2.1.5)', () => {
+    const requestDirectives = parseRequestDirectives({ 'cache-control': 'no-store' });
+    expect(plan({ 'cache-control': 'max-age=60' }, { requestDirectives })).toEqual({ store: false, reason: 'request-no-store' });
+  });
+
+  it('does not store with ?ttl=0, and a ?ttl= override is a lifetime from now', () => {
+    expect(plan({ 'cache-control': 'max-age=60' }, { overrideTtlSec: 0 })).toEqual({ store: false, reason: 'ttl-zero' });
+    const result = plan({ 'cache-control': 'max-age=60', age: '30' }, { overrideTtlSec: 10 });
+    expect(result.store && [result.freshness.initialAgeSec, result.freshness.lifetimeSec]).toEqual([0, 10]);
+  });
+
+  it('does not store a response declaring more than MAX_OBJECT_BYTES', () => {
+    expect(plan({ 'cache-control': 'max-age=60', 'content-length': '1001' })).toEqual({ store: false, reason: 'too-large' });
+    expect(plan({ 'cache-control': 'max-age=60', 'content-length': '1000' })).toMatchObject({ store: true });
+  });
+
+  it('does not store a response stale on arrival with nothing to validate or serve it stale with', () => {
+    expect(plan({ 'cache-control': 'max-age=0' })).toEqual({ store: false, reason: 'stale-on-arrival' });
+    expect(plan({ 'cache-control': 'max-age=0', etag: '"a"' })).toMatchObject({ store: true });
+    expect(plan({ 'cache-control': 'max-age=0, stale-if-error=60' })).toMatchObject({ store: true });
+  });
+
+  it('uses heuristic freshness (§4.2.2): 10 % of Last-Modified age, else CACHE_TTL', () => {
+    const lastModified = new Date(T0 - 1000_000).toUTCString();
+    const heuristic = plan({ 'last-modified': lastModified });
+    expect(heuristic.store && heuristic.freshness.lifetimeSec).toBe(100);
+    const fallback = plan({});
+    expect(fallback.store && fallback.freshness.lifetimeSec).toBe(300);
+  });
+
+  it('obeys a valid targeted field instead of Cache-Control (RFC 9213 §2.2)', () => {
+    const result = plan({ 'cache-control': 'no-store', 'cdn-cache-control': 'max-age=30' });
+    expect(result.store && result.freshness.lifetimeSec).toBe(30);
+  });
+
+  it('keeps a stale response for the longest of the retention and the RFC 5861 windows', () => {
+    const result = plan({ 'cache-control': 'max-age=10, stale-while-revalidate=7200, stale-if-error=60' });
+    expect(result.store && result.freshness).toMatchObject({
+      staleWhileRevalidateSec: 7200,
+      staleIfErrorSec: 60,
+      expiresAt: T0 + 10_000 + 7_200_000,
+    });
+  });
+
+  it('marks must-revalidate, proxy-revalidate and s-maxage responses as never served stale (§5.2.2.2, §5.2.2.8, §5.2.2.10)', () => {
+    for (const cacheControl of ['max-age=60, must-revalidate', 'max-age=60, proxy-revalidate', 's-maxage=60']) {
+      const result = plan({ 'cache-control': cacheControl });
+      expect(result.store && result.freshness.mustRevalidate).toBe(true);
+    }
+  });
+});
+
+describe('planFreshness: the freshness fields of a freshened response (§4.3.4)', () => {
+  it('recomputes the lifetime from the merged header fields and the 304 timings', () => {
+    const freshness = planFreshness(
+      { status: 200, headers: { 'cache-control': 'max-age=120', etag: '"a"' }, receivedHeaders: {}, requestTime: T0, responseTime: T0 },
+      SETTINGS,
+    );
+    expect(freshness).toMatchObject({ lifetimeSec: 120, staleAt: T0 + 120_000, hasValidators: true });
+  });
+});
