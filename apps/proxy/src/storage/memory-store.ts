@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
+import { InvalidationFence } from './invalidation-fence.js';
 import {
   toEntryMeta,
   type CacheAdmin,
@@ -47,6 +48,8 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   private readonly maxVariantsPerKey: number;
   private variantCount = 0;
   private evictions = 0;
+  /** Invalidations that fills in flight must not outlive (see InvalidationFence). */
+  private readonly fence = new InvalidationFence();
 
   constructor(options: MemoryStoreOptions) {
     this.clock = options.clock;
@@ -82,7 +85,7 @@ export class MemoryStore implements CacheStore, CacheAdmin {
 
   put(entry: StoredResponse): boolean {
     const now = this.clock();
-    if (entry.expiresAt <= now || entry.size > this.maxBytes) return false;
+    if (entry.expiresAt <= now || entry.size > this.maxBytes || this.fence.covers(entry)) return false;
     const existing = this.lru.peek(entry.key);
     const others = (existing?.variants ?? []).filter((v) => v.variantKey !== entry.variantKey && v.expiresAt > now);
     const variants = [...others.slice(Math.max(0, others.length - (this.maxVariantsPerKey - 1))), entry];
@@ -116,6 +119,7 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   }
 
   delete(key: string): boolean {
+    this.fence.record({ op: 'key', key }, this.clock());
     return this.lru.delete(key);
   }
 
@@ -146,10 +150,12 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   }
 
   purgePrefix(prefix: string): number {
+    this.fence.record({ op: 'prefix', prefix }, this.clock());
     return this.deleteWhere((group) => group.variants[0]?.url.startsWith(prefix) === true);
   }
 
   purgeTag(tag: string): number {
+    this.fence.record({ op: 'tag', tag }, this.clock());
     return this.deleteWhere((group) => group.variants.some((v) => v.tags.includes(tag)));
   }
 
@@ -165,6 +171,7 @@ export class MemoryStore implements CacheStore, CacheAdmin {
 
   clear(): number {
     const count = this.variantCount;
+    this.fence.record({ op: 'all' }, this.clock());
     this.lru.clear();
     return count;
   }

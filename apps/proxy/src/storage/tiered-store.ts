@@ -43,12 +43,16 @@ export class TieredStore implements CacheStore, CacheAdmin {
     });
   }
 
-  /** Others are told once Redis has the new entry, so a replica that re-reads gets the new one. */
+  /**
+   * Redis first: a fill that an invalidation fenced off (on any replica) is refused there and never
+   * reaches L1. Others are told once Redis has the new entry, so a replica that re-reads gets it.
+   */
   async put(entry: StoredResponse): Promise<boolean> {
-    this.l1?.put(entry);
     const stored = await this.redis.put(entry);
+    if (!stored) return false;
+    this.l1?.put(entry);
     this.bus.publish({ op: 'key', key: entry.key });
-    return stored;
+    return true;
   }
 
   async delete(key: string): Promise<boolean> {

@@ -63,9 +63,12 @@ export interface CacheStore {
   readonly backend: 'memory' | 'redis';
   /** The stored variants of a primary key, undefined when there are none. */
   getVariants(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
-  /** Stores a variant, replacing the one with the same variant key; false when refused (too large). */
+  /**
+   * Stores a variant, replacing the one with the same variant key; false when refused: too large,
+   * or its fill began before an invalidation of its key, prefix or tag (InvalidationFence).
+   */
   put(entry: StoredResponse): MaybePromise<boolean>;
-  /** Deletes every variant of a primary key. */
+  /** Deletes every variant of a primary key; fills of it already in flight are not stored after. */
   delete(key: string): MaybePromise<boolean>;
 }
 

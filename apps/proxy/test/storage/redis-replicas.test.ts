@@ -160,6 +160,8 @@ function describeReplicas(start: () => Promise<Topology>): void {
   it('lists and clears entries across the deployment', async () => {
     await startReplicas();
     for (const n of [1, 2, 3, 4, 5]) await send(a.dataUrl, a.via(origin.url, `/list-${n}`));
+    // Stores complete after the responses (write-behind).
+    for (const n of [1, 2, 3, 4, 5]) await storedInRedis(b, `${origin.url}/list-${n}`);
     const listed: string[] = [];
     let cursor: string | null = null;
     do {

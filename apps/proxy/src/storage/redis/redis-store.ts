@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import {
@@ -10,6 +10,7 @@ import {
   type StoreUsage,
   type StoredResponse,
 } from '../types.js';
+import { FENCE_WINDOW_MS, scopeApplies, scopeField, type FencedScope } from '../invalidation-fence.js';
 import type { RedisAvailability } from './availability.js';
 import { decodeMeta, encodeMeta, toListedMeta, toStoredResponse, type StoredMeta } from './codec.js';
 import { masters, type RedisClient } from './connection.js';
@@ -25,6 +26,44 @@ export interface RedisStoreOptions {
 }
 
 const SCAN_COUNT = 200;
+
+/**
+ * Stores one variant unless the URL was invalidated after the fill began (its fence field `f` is
+ * newer than the request time), atomically on the entry's one key — Cluster-safe. The key lives as
+ * long as its longest-lived variant: set the expiry if there is none (NX), extend it if this
+ * variant lives longer (GT). KEYS[1] entry hash; ARGV: request time, ttl ms, url, meta field,
+ * meta, body field, body. Returns 1 when written, 0 when fenced off.
+ */
+const FENCED_PUT = `
+local fence = redis.call('HGET', KEYS[1], '${RedisKeys.fenceField}')
+if fence and tonumber(fence) > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'u', ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
+redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
+redis.call('PEXPIRE', KEYS[1], ARGV[2], 'GT')
+return 1
+`;
+
+/**
+ * Deletes every variant of a URL and leaves its fence (`f` = ARGV[1], the time in ms) for ARGV[2]
+ * ms, atomically. Returns 1 when a variant was stored, 0 otherwise.
+ */
+const FENCED_DELETE = `
+local had = 0
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, 2) == 'm:' then had = 1 break end
+end
+redis.call('UNLINK', KEYS[1])
+redis.call('HSET', KEYS[1], '${RedisKeys.fenceField}', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return had
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    fencedPut(key: string, ...args: (string | Buffer)[]): Result<number, Context>;
+    fencedDelete(key: string, atMs: string, windowMs: string): Result<number, Context>;
+  }
+}
 
 /**
  * Entries in Redis: one hash per URL with its variants (see RedisKeys), expiry set on every write,
@@ -46,6 +85,10 @@ export class RedisStore implements CacheStore, CacheAdmin {
     this.availability = options.availability;
     this.clock = options.clock;
     this.maxVariantsPerKey = options.maxVariantsPerKey ?? 32;
+    if (typeof (this.client as Partial<RedisClient>).fencedPut !== 'function') {
+      this.client.defineCommand('fencedPut', { numberOfKeys: 1, lua: FENCED_PUT });
+      this.client.defineCommand('fencedDelete', { numberOfKeys: 1, lua: FENCED_DELETE });
+    }
   }
 
   getVariants(key: string): Promise<readonly StoredResponse[] | undefined> {
@@ -90,24 +133,21 @@ export class RedisStore implements CacheStore, CacheAdmin {
         const ttlMs = Math.ceil(entry.expiresAt - this.clock());
         if (ttlMs <= 0) return false;
         const redisKey = this.keys.entry(entry.key);
-        // The key lives as long as its longest-lived variant: set the expiry if there is none (NX),
-        // extend it if this variant lives longer (GT).
-        const results = await this.client
-          .multi()
-          .hset(
-            redisKey,
-            'u',
-            entry.url,
-            RedisKeys.metaField(entry.variantKey),
-            encodeMeta(entry),
-            RedisKeys.bodyField(entry.variantKey),
-            entry.body,
-          )
-          .pexpire(redisKey, ttlMs, 'NX')
-          .pexpire(redisKey, ttlMs, 'GT')
-          .exec();
-        const failed = results?.find(([error]) => error !== null);
-        if (failed) throw failed[0]!;
+        // A fill that began before an invalidation it would survive is refused: purges and clears
+        // are checked before the write and again after it (they are recorded before they delete);
+        // the URL's own fence is checked atomically with the write (FENCED_PUT).
+        if (await this.fencedByPurge(entry)) return false;
+        const written = await this.client.fencedPut(
+          redisKey,
+          String(entry.requestTime),
+          String(ttlMs),
+          entry.url,
+          RedisKeys.metaField(entry.variantKey),
+          encodeMeta(entry),
+          RedisKeys.bodyField(entry.variantKey),
+          entry.body,
+        );
+        if (written !== 1) return false;
         // Tag index: one set per tag, living as long as the entries it points to (another slot
         // in a Cluster, hence separate commands).
         await Promise.all(
@@ -118,14 +158,47 @@ export class RedisStore implements CacheStore, CacheAdmin {
             await this.client.pexpire(tagKey, ttlMs, 'GT');
           }),
         );
+        if (await this.fencedByPurge(entry)) {
+          await this.client.hdel(redisKey, RedisKeys.metaField(entry.variantKey), RedisKeys.bodyField(entry.variantKey));
+          return false;
+        }
         return true;
       },
       false,
     );
   }
 
+  /** Whether a purge or clear recorded in Redis (by any replica) after the entry's fill began applies to it. */
+  private async fencedByPurge(entry: StoredResponse): Promise<boolean> {
+    const scoped = await this.client.hgetall(this.keys.fences);
+    return Object.entries(scoped).some(([field, atMs]) => Number(atMs) > entry.requestTime && scopeApplies(field, entry));
+  }
+
+  /**
+   * Records an invalidation before it deletes anything, so that fills in flight on any replica
+   * are not stored after it (InvalidationFence); purge and clear records are pruned after the window.
+   */
+  private async fence(scope: Exclude<FencedScope, { op: 'key' }>): Promise<void> {
+    const now = this.clock();
+    const fences = this.keys.fences;
+    await this.client.hset(fences, scopeField(scope), String(now));
+    await this.client.pexpire(fences, FENCE_WINDOW_MS);
+    const expired = Object.entries(await this.client.hgetall(fences))
+      .filter(([, atMs]) => Number(atMs) <= now - FENCE_WINDOW_MS)
+      .map(([field]) => field);
+    if (expired.length > 0) await this.client.hdel(fences, ...expired);
+  }
+
   delete(key: string): Promise<boolean> {
-    return this.availability.run('delete', async () => (await this.client.unlink(this.keys.entry(key))) > 0, false);
+    return this.availability.run(
+      'delete',
+      async () => {
+        // The entry is replaced by its fence alone, atomically, for the fence window.
+        const had = await this.client.fencedDelete(this.keys.entry(key), String(this.clock()), String(FENCE_WINDOW_MS));
+        return had === 1;
+      },
+      false,
+    );
   }
 
   info(key: string): Promise<readonly StoredResponse[] | undefined> {
@@ -135,6 +208,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   /** Removes only this cache's entries and tag sets (our prefix), on every master, with UNLINK — never FLUSHDB. */
   clear(): Promise<number> {
     return this.availability.must('clear', async () => {
+      await this.fence({ op: 'all' });
       const removed = await this.unlinkMatching(this.keys.entryPattern);
       await this.unlinkMatching(this.keys.tagPattern);
       return removed;
@@ -173,6 +247,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   /** Every URL the tag set names whose stored variants still carry the tag. */
   purgeTag(tag: string): Promise<number> {
     return this.availability.must('purge by tag', async () => {
+      await this.fence({ op: 'tag', tag });
       const tagKey = this.keys.tag(tag);
       const members = await this.client.smembers(tagKey);
       let purged = 0;
@@ -231,6 +306,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
 
   purgePrefix(prefix: string): Promise<number> {
     return this.availability.must('purge', async () => {
+      await this.fence({ op: 'prefix', prefix });
       let purged = 0;
       for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) {
         const urls = await Promise.all(keys.map((k) => node.hget(k, 'u')));

@@ -1,0 +1,88 @@
+import type { StoredResponse } from './types.js';
+
+/**
+ * How long an invalidation is remembered, in ms: a fill (an origin response being stored) that
+ * began before an invalidation and ends within this window is refused. Longer fills are cut by
+ * the upstream timeouts long before.
+ */
+export const FENCE_WINDOW_MS = 10 * 60 * 1000;
+/** Per-key invalidations remembered before the fence falls back to refusing every older fill. */
+const MAX_KEY_FENCES = 100_000;
+
+/** What an invalidation covered: one URL's key, URLs by prefix, responses by tag, or everything. */
+export type FencedScope = { op: 'key'; key: string } | { op: 'prefix'; prefix: string } | { op: 'tag'; tag: string } | { op: 'all' };
+
+/** The parts of an entry a fence reads: what it is, and when its fill began (request_time). */
+export type FenceSubject = Pick<StoredResponse, 'key' | 'url' | 'tags' | 'requestTime'>;
+
+/**
+ * Invalidation fences (RFC 9111 §4.4 applied to fills in flight): a response whose request was
+ * sent before its key was invalidated — by a successful unsafe request, a delete, a purge or a
+ * clear — must not be stored after the invalidation, or the older response would be served as a
+ * hit. Each invalidation is remembered with its time; `covers` says whether an entry's fill began
+ * before one that applies to it. In-process; the Redis store keeps the same records in Redis.
+ */
+export class InvalidationFence {
+  private readonly keys = new Map<string, number>();
+  private readonly scoped = new Map<string, number>();
+  private allAt = -Infinity;
+
+  constructor(private readonly windowMs = FENCE_WINDOW_MS) {}
+
+  /** Records an invalidation at `atMs` (ms since the epoch). */
+  record(scope: FencedScope, atMs: number): void {
+    if (scope.op === 'all') {
+      this.allAt = Math.max(this.allAt, atMs);
+      this.keys.clear();
+      this.scoped.clear();
+      return;
+    }
+    const map = scope.op === 'key' ? this.keys : this.scoped;
+    const name = scopeField(scope);
+    map.delete(name); // re-inserted last: the maps stay ordered by time
+    map.set(name, atMs);
+    this.prune(map, atMs);
+    if (this.keys.size > MAX_KEY_FENCES) this.record({ op: 'all' }, atMs);
+  }
+
+  /** Whether an invalidation after the entry's fill began applies to it. */
+  covers(entry: FenceSubject): boolean {
+    const since = entry.requestTime;
+    if (this.allAt > since) return true;
+    if ((this.keys.get(scopeField({ op: 'key', key: entry.key })) ?? -Infinity) > since) return true;
+    for (const [field, atMs] of this.scoped) {
+      if (atMs > since && scopeApplies(field, entry)) return true;
+    }
+    return false;
+  }
+
+  private prune(map: Map<string, number>, nowMs: number): void {
+    for (const [name, atMs] of map) {
+      if (atMs > nowMs - this.windowMs) return;
+      map.delete(name);
+    }
+  }
+}
+
+/** The name of a scope as a record field: `k:<key>`, `p:<prefix>`, `t:<tag>`, `all`. */
+export function scopeField(scope: FencedScope): string {
+  switch (scope.op) {
+    case 'key':
+      return `k:${scope.key}`;
+    case 'prefix':
+      return `p:${scope.prefix}`;
+    case 'tag':
+      return `t:${scope.tag}`;
+    default:
+      return 'all';
+  }
+}
+
+/** Whether a recorded scope field applies to an entry. */
+export function scopeApplies(field: string, entry: FenceSubject): boolean {
+  if (field === 'all') return true;
+  const value = field.slice(2);
+  if (field.startsWith('k:')) return value === entry.key;
+  if (field.startsWith('p:')) return entry.url.startsWith(value);
+  return field.startsWith('t:') && entry.tags.includes(value);
+}
