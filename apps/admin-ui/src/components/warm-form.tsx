@@ -78,7 +78,7 @@ export function WarmForm() {
           }}
         />
         <button type="submit" disabled={warm.isPending || urls.length === 0}>
-          {warm.isPending ? 'Warming…' : `Warm ${urls.length === 1 ? '1 URL' : `${formatCount(urls.length)} URLs`}`}
+          {warm.isPending ? 'Warming…' : urls.length === 0 ? 'Warm' : `Warm ${urls.length === 1 ? '1 URL' : `${formatCount(urls.length)} URLs`}`}
         </button>
       </form>
       {warm.isSuccess && <WarmResults result={warm.data} />}

@@ -18,8 +18,11 @@ export const OUTCOME_LABELS: Record<Outcome, { one: string; many: string; hint?:
   upstream_error: { one: 'upstream error', many: 'Upstream errors', hint: 'origin and upstream failures (5xx)' },
 };
 
+/** The outcome counters of `/stats` (and of each replica in it). */
+export type OutcomeCounters = Pick<Stats, 'hits' | 'revalidated' | 'stale' | 'misses' | 'bypasses' | 'client_errors' | 'upstream_errors'>;
+
 /** Where each outcome's count since the start is in `/stats`. */
-const STATS_FIELD: Record<Outcome, keyof Stats> = {
+const STATS_FIELD: Record<Outcome, keyof OutcomeCounters> = {
   hit: 'hits',
   revalidated: 'revalidated',
   stale: 'stale',
@@ -30,9 +33,9 @@ const STATS_FIELD: Record<Outcome, keyof Stats> = {
 };
 
 /** The outcome counters of one `/stats` answer: the cards and the legend read the same numbers. */
-export function outcomeCounts(stats: Stats): Record<Outcome, number> {
+export function outcomeCounts(stats: OutcomeCounters): Record<Outcome, number> {
   const counts = {} as Record<Outcome, number>;
-  for (const outcome of OUTCOMES) counts[outcome] = stats[STATS_FIELD[outcome]] as number;
+  for (const outcome of OUTCOMES) counts[outcome] = stats[STATS_FIELD[outcome]];
   return counts;
 }
 

@@ -59,7 +59,7 @@ export class Metrics implements RequestObserver {
           if (current) this.set(pick(current));
         },
       });
-    usageGauge('caching_proxy_stored_entries', 'Responses currently stored (Redis: keys of its database)', (u) => u.entries);
+    usageGauge('caching_proxy_stored_entries', 'Responses currently stored, Vary variants counted (Redis: under REDIS_KEY_PREFIX)', (u) => u.entries);
     usageGauge('caching_proxy_stored_bytes', 'Bytes currently stored (Redis: used_memory)', (u) => u.sizeBytes);
     usageGauge(
       'caching_proxy_storage_max_bytes',
