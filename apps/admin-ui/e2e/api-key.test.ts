@@ -38,6 +38,15 @@ describe('journey: unlocking a proxy that has ADMIN_API_KEY', () => {
     await page.reload();
     await expect.poll(() => figure(page, 'Requests').textContent()).toBe('0');
     expect(await prompt.count()).toBe(0);
+
+    // On a shared computer: forget the key; the prompt comes back and nothing loaded with it stays.
+    await page.getByRole('button', { name: 'Forget API key' }).click();
+    await prompt.waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.locator('.figure').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Forget API key' }).count()).toBe(0);
+    await page.reload();
+    await prompt.waitFor();
     expect(dashboard.problems).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ describe('journey: clearing the whole cache', () => {
     await dialog.waitFor();
     await dashboard.screenshot('clear-all');
     await dialog.getByRole('button', { name: 'Clear cache' }).click();
-    await page.getByRole('status').filter({ hasText: 'Cleared 3 entries.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Cleared 3 URLs (3 stored responses).' }).waitFor();
     await page.getByText('The cache is empty.').waitFor();
     expect((await dashboard.fetchThroughProxy('/a')).headers['x-cache']).toBe('MISS');
 

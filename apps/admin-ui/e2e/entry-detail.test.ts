@@ -32,6 +32,12 @@ describe('journey: inspecting and deleting an entry', () => {
     await expect.poll(() => entryRows(page).count()).toBe(4);
     await page.getByLabel('Filter by URL').fill('products/42');
     await expect.poll(() => entryRows(page).count()).toBe(1);
+    // The filter is kept in the address: a reload shows the same list.
+    await expect.poll(() => new URL(page.url()).search).toBe('?filter=products%2F42');
+    await page.reload();
+    expect(await page.getByLabel('Filter by URL').inputValue()).toBe('products/42');
+    await expect.poll(() => entryRows(page).count()).toBe(1);
+    expect(await page.locator('.pagination').textContent()).toContain('Page 1 of 1 · 1 URL match');
     await page.getByRole('link', { name: dashboard.originUrl('/products/42') }).click();
 
     await page.getByRole('heading', { name: 'Body preview' }).waitFor();

@@ -40,16 +40,37 @@ describe('journey: watching the overview', () => {
     expect(await figure(page, 'Misses').textContent()).toBe('36');
     expect(await figure(page, 'Bypasses').textContent()).toBe('6');
     expect(await figure(page, 'Hit rate').textContent()).toBe('71.4 %');
-    expect(await page.locator('.usage').filter({ hasText: 'Entries' }).locator('.usage-text').textContent()).toMatch(/^36 of 1,000 /);
+    expect(await page.locator('.usage').filter({ hasText: 'Stored responses' }).locator('.usage-text').textContent()).toMatch(
+      /^36 \(36 URLs\) of 1,000 /,
+    );
 
-    // The history is polled every 5 s: the legend counts the whole window, the bars appear.
-    const legend = page.getByRole('list', { name: 'Requests in the window' });
+    // The legend shows the cards' numbers (the same /stats answer), in the cards' order; the bars appear.
+    const legend = page.getByRole('list', { name: 'Outcomes since the start' });
     await expect.poll(() => legend.locator('[data-outcome="hit"] strong').textContent()).toBe('90');
     expect(await legend.locator('[data-outcome="miss"] strong').textContent()).toBe('36');
     expect(await legend.locator('[data-outcome="bypass"] strong').textContent()).toBe('6');
-    expect(await page.locator('path.bars[data-outcome="hit"]').getAttribute('d')).toMatch(/^M/);
+    // The history is polled every 5 s: wait for its bars.
+    await expect.poll(() => page.locator('path.bars[data-outcome="hit"]').getAttribute('d')).toMatch(/^M/);
     expect(await page.locator('path.bars[data-outcome="miss"]').getAttribute('d')).toMatch(/^M/);
-    expect(await page.locator('.ratio-line').count()).toBeGreaterThan(0);
+    expect(await page.locator('.ratio-line').count()).toBe(1);
+
+    // Cards and legend: one order, one source (read at the same moment, they agree).
+    const outcomeCards = ['Hits', 'Revalidated', 'Stale', 'Misses', 'Bypasses', 'Client errors', 'Upstream errors'];
+    expect((await page.locator('.figure dt').allTextContents()).slice(2, 9)).toEqual(outcomeCards);
+    const [cards, legendItems] = await page.evaluate(() => [
+      [...document.querySelectorAll('.figure')].slice(2, 9).map((f) => `${f.querySelector('dt')?.textContent} ${f.querySelector('dd')?.textContent}`),
+      [...document.querySelectorAll('.legend li')].map((li) => li.textContent),
+    ]);
+    expect(legendItems).toEqual(cards);
+
+    // Every interval of both charts has a tooltip.
+    const charts = page.locator('svg.chart');
+    expect(await charts.nth(0).locator('.hover-bands title').count()).toBe(180);
+    expect(await charts.nth(1).locator('.hover-bands title').count()).toBe(180);
+    // (The proxy's own 5-second timer may close an interval too: look for the one, not at a position.)
+    expect(await charts.nth(0).locator('.hover-bands title').allTextContents()).toContainEqual(
+      expect.stringMatching(/: 4 hits, 1 miss, 1 bypass$/),
+    );
 
     await dashboard.screenshot('overview');
     expect(dashboard.problems).toEqual([]);

@@ -21,8 +21,8 @@ describe('journey: purging by URL prefix', () => {
     await expect.poll(() => entryRows(page).count()).toBe(5);
 
     await page.getByRole('textbox', { name: 'URL prefix' }).fill(dashboard.originUrl('/api/v1/'));
-    await page.getByRole('button', { name: 'Purge' }).click();
-    await page.getByRole('status').filter({ hasText: 'Purged 3 entries' }).waitFor();
+    await page.getByRole('button', { name: 'Purge', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Purged 3 URLs (3 stored responses)' }).waitFor();
 
     await expect.poll(() => entryRows(page).count()).toBe(2);
     expect(await entryRows(page).locator('td.url-cell').allTextContents()).toEqual(

@@ -5,7 +5,13 @@ describe('journey: trying a URL', () => {
   let dashboard: Dashboard;
 
   beforeAll(async () => {
-    dashboard = await startDashboard();
+    dashboard = await startDashboard({
+      origin: (req, res) => {
+        const live = req.url?.startsWith('/live') === true;
+        res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': live ? 'no-store' : 'max-age=300' });
+        res.end(`answer for ${req.url ?? '/'}`);
+      },
+    });
   });
 
   afterAll(async () => {
@@ -34,6 +40,18 @@ describe('journey: trying a URL', () => {
     expect(await newest.locator('td').nth(4).textContent()).toBe('0');
     expect(await newest.locator('td').nth(5).textContent()).toMatch(/ m?s$/);
     expect(dashboard.origin.hits('/weather/today')).toBe(1);
+
+    // The stored response links to its entry page.
+    expect(await newest.getByRole('link', { name: url }).count()).toBe(1);
+
+    // A response that was not stored has no entry page to link to.
+    const live = dashboard.originUrl('/live/score');
+    await page.getByLabel('URL', { exact: true }).fill(live);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => results.count()).toBe(3);
+    expect(await results.nth(0).textContent()).toContain('detail=no-store');
+    expect(await results.nth(0).getByRole('link').count()).toBe(0);
+    expect(await results.nth(0).locator('.tag').textContent()).toBe('not stored');
 
     await dashboard.screenshot('try-it');
     expect(dashboard.problems).toEqual([]);

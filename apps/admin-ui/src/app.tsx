@@ -31,7 +31,7 @@ export function App({ keys }: { keys: ApiKeyStore }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader route={route} />
+      <AppHeader route={route} keys={keys} />
       <main id="main">
         <AuthGate keys={keys}>
           <Page route={route} />

@@ -51,10 +51,10 @@ describe('createCachingProxyClient against a running proxy', () => {
     expect(info.tags).toEqual(['client-tag']);
 
     expect(await client.cache.delete.mutate({ key })).toEqual({ deleted: true, key });
-    expect(await client.cache.purge.mutate({ prefix: `${origin.url}/two` })).toEqual({ purged: 1 });
-    expect(await client.cache.purgeTag.mutate({ tag: 'client-tag' })).toEqual({ purged: 1 });
+    expect(await client.cache.purge.mutate({ prefix: `${origin.url}/two` })).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
+    expect(await client.cache.purgeTag.mutate({ tag: 'client-tag' })).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
     await send(proxy.dataUrl, proxy.via(origin.url, '/four'));
-    expect(await client.cache.clear.mutate()).toEqual({ cleared: 1 });
+    expect(await client.cache.clear.mutate()).toEqual({ cleared: 1, urls: 1, stored_responses: 1 });
   });
 
   it('surfaces authentication errors as typed tRPC errors', async () => {

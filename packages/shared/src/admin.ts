@@ -33,6 +33,11 @@ export const ListEntriesResultSchema = z
   .object({
     entries: z.array(CacheEntrySummarySchema),
     next_cursor: z.string().nullable().describe('Cursor of the next page, null on the last page'),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .describe('URLs matching the filter on every page; null when the backend cannot tell without a full walk (Redis with a filter)'),
   })
   .meta({ id: 'ListEntriesResult' });
 export type ListEntriesResult = z.infer<typeof ListEntriesResultSchema>;
@@ -59,8 +64,14 @@ export const PurgeTagInputSchema = z
   })
   .meta({ id: 'PurgeTagInput' });
 
+/** What a purge or a clear removed, with both units labelled: URLs, and the stored responses (Vary variants) they held. */
+const removedCounts = {
+  urls: z.number().int().describe('URLs removed (rows of the entry list)'),
+  stored_responses: z.number().int().describe('Stored responses removed, every Vary variant counted (the unit of /stats `entries`)'),
+};
+
 export const PurgeResultSchema = z
-  .object({ purged: z.number().int().describe('Entries (URLs) removed') })
+  .object({ purged: z.number().int().describe('URLs removed (same as `urls`)'), ...removedCounts })
   .meta({ id: 'PurgeResult' });
 export type PurgeResult = z.infer<typeof PurgeResultSchema>;
 
@@ -73,7 +84,9 @@ export const HistoryPointSchema = z
     revalidated: z.number().int(),
     miss: z.number().int(),
     bypass: z.number().int(),
-    error: z.number().int(),
+    error: z.number().int().describe('Every error answer: client_error + upstream_error'),
+    client_error: z.number().int().describe("The client's own bad requests (4xx proxy errors)"),
+    upstream_error: z.number().int().describe('Origin and upstream failures (5xx proxy errors, responses cut mid-body)'),
   })
   .meta({ id: 'HistoryPoint' });
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;

@@ -35,6 +35,8 @@ export const ReplicaStatsSchema = z
     misses: z.number().int(),
     bypasses: z.number().int(),
     errors: z.number().int(),
+    client_errors: z.number().int(),
+    upstream_errors: z.number().int(),
   })
   .meta({ id: 'ReplicaStats' });
 export type ReplicaStats = z.infer<typeof ReplicaStatsSchema>;
@@ -49,7 +51,15 @@ export const StatsSchema = z
     revalidated: z.number().int().describe('Stored responses validated with the origin (304) and served'),
     misses: z.number().int().describe('Cacheable requests answered with the origin response'),
     bypasses: z.number().int().describe('Requests relayed without the cache (methods other than GET and HEAD)'),
-    errors: z.number().int().describe('Requests answered with a proxy error (4xx/5xx JSON)'),
+    errors: z.number().int().describe('Requests answered with a proxy error (4xx/5xx JSON): client_errors + upstream_errors'),
+    client_errors: z
+      .number()
+      .int()
+      .describe("Of `errors`, the client's own bad requests (4xx: bad ttl, bad JSON, blocked target, unknown route, …)"),
+    upstream_errors: z
+      .number()
+      .int()
+      .describe('Of `errors`, origin and upstream failures (5xx: unreachable, timeout, invalid response; responses cut mid-body)'),
     total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors'),
     hit_rate: z
       .number()
@@ -62,10 +72,14 @@ export const StatsSchema = z
     invalidations: z.number().int().describe('Entries removed by unsafe requests to their URL'),
     bytes_from_cache: z.number().int().describe('Body bytes served from the cache'),
     bytes_from_origin: z.number().int().describe('Body bytes received from origins'),
-    entries: z.number().int().describe('Entries currently stored'),
-    size_bytes: z.number().int().describe('Bytes currently stored (bodies, headers and per-entry overhead)'),
-    max_entries: z.number().int(),
-    max_bytes: z.number().int(),
+    entries: z
+      .number()
+      .int()
+      .describe('Stored responses, every Vary variant counted (what MAX_CACHE_SIZE bounds); Redis: under REDIS_KEY_PREFIX only'),
+    urls: z.number().int().describe('URLs with a stored response (rows of the entry list); `entries` counts their variants'),
+    size_bytes: z.number().int().describe('Bytes currently stored (bodies, headers and per-entry overhead); Redis: its used_memory'),
+    max_entries: z.number().int().describe('Bound of `entries` (MAX_CACHE_SIZE); 0: no limit (Redis)'),
+    max_bytes: z.number().int().describe('Bound of `size_bytes` (MAX_CACHE_BYTES; Redis: maxmemory); 0: no limit'),
     cache_backend: CacheBackendSchema,
     uptime_seconds: z.number(),
     replica: ReplicaStatsSchema.describe('This process'),
@@ -124,6 +138,10 @@ export const DeleteResultSchema = z
 export type DeleteResult = z.infer<typeof DeleteResultSchema>;
 
 export const ClearResultSchema = z
-  .object({ cleared: z.number().int().describe('Entries removed') })
+  .object({
+    cleared: z.number().int().describe('Stored responses removed, every Vary variant counted (same as `stored_responses`)'),
+    urls: z.number().int().describe('URLs removed (rows of the entry list)'),
+    stored_responses: z.number().int().describe('Stored responses removed (the unit of /stats `entries`)'),
+  })
   .meta({ id: 'ClearResult' });
 export type ClearResult = z.infer<typeof ClearResultSchema>;

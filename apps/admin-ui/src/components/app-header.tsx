@@ -1,3 +1,6 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import type { ApiKeyStore } from '../lib/api-key-store';
 import { paths, type Route } from '../lib/routes';
 import { Link } from './link';
 
@@ -7,7 +10,26 @@ const NAVIGATION = [
   { label: 'Try it', href: paths.tryIt, pages: ['try-it'] },
 ] as const satisfies readonly { label: string; href: string; pages: readonly Route['page'][] }[];
 
-export function AppHeader({ route }: { route: Route }) {
+/** Forgets the API key of this tab (shown only while one is kept) and drops what was loaded with it. */
+function ForgetKeyButton({ keys }: { keys: ApiKeyStore }) {
+  const { key } = useSyncExternalStore(keys.subscribe, keys.getState);
+  const queryClient = useQueryClient();
+  if (key === null) return null;
+  return (
+    <button
+      type="button"
+      className="header-button"
+      onClick={() => {
+        keys.forget();
+        queryClient.clear();
+      }}
+    >
+      Forget API key
+    </button>
+  );
+}
+
+export function AppHeader({ route, keys }: { route: Route; keys: ApiKeyStore }) {
   return (
     <header className="app-header">
       <Link className="brand" href={paths.overview}>
@@ -24,6 +46,7 @@ export function AppHeader({ route }: { route: Route }) {
           ))}
         </ul>
       </nav>
+      <ForgetKeyButton keys={keys} />
     </header>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Plot } from '../lib/chart';
-import { yAt } from '../lib/chart';
+import { bandWidth, yAt } from '../lib/chart';
 
 /** Chart size in SVG units; the SVG scales to its container. */
 export const CHART_PLOT: Plot = { width: 560, height: 160 };
@@ -13,6 +13,8 @@ interface ChartFrameProps {
   formatY: (value: number) => string;
   /** Span of the x axis, in seconds before now. */
   windowSeconds: number;
+  /** One tooltip per interval, oldest first: shown on hover over the interval's band. */
+  tooltips: readonly string[];
   children: ReactNode;
 }
 
@@ -26,7 +28,8 @@ function timeLabels(windowSeconds: number): { at: number; text: string }[] {
 }
 
 /** Axes, grid lines and labels around a plotting area; `children` draw in plot coordinates. */
-export function ChartFrame({ label, max, yTicks, formatY, windowSeconds, children }: ChartFrameProps) {
+export function ChartFrame({ label, max, yTicks, formatY, windowSeconds, tooltips, children }: ChartFrameProps) {
+  const band = bandWidth(tooltips.length, CHART_PLOT);
   const width = MARGIN.left + CHART_PLOT.width + MARGIN.right;
   const height = MARGIN.top + CHART_PLOT.height + MARGIN.bottom;
   return (
@@ -44,6 +47,13 @@ export function ChartFrame({ label, max, yTicks, formatY, windowSeconds, childre
           );
         })}
         {children}
+        <g className="hover-bands">
+          {tooltips.map((tooltip, i) => (
+            <rect key={i} x={i * band} y={0} width={band} height={CHART_PLOT.height}>
+              <title>{tooltip}</title>
+            </rect>
+          ))}
+        </g>
         {timeLabels(windowSeconds).map(({ at, text }) => (
           <text
             key={text}

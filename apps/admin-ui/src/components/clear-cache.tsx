@@ -1,10 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useInvalidateCacheViews } from '../hooks/use-invalidate-cache-views';
-import { formatCount } from '../lib/format';
 import { useTRPC } from '../trpc';
 import { ConfirmDialog } from './confirm-dialog';
 import { ErrorNotice } from './query-states';
+import { RemovedNotice } from './removed-notice';
 
 /** Removes every entry (`cache.clear`), after a confirmation. */
 export function ClearCache() {
@@ -28,11 +28,7 @@ export function ClearCache() {
       >
         Clear all entries…
       </button>
-      {clear.isSuccess && (
-        <p className="notice notice-success" role="status">
-          Cleared {formatCount(clear.data.cleared)} {clear.data.cleared === 1 ? 'entry' : 'entries'}.
-        </p>
-      )}
+      {clear.isSuccess && <RemovedNotice verb="Cleared" urls={clear.data.urls} responses={clear.data.stored_responses} />}
       {clear.isError && <ErrorNotice title="Clearing failed" error={clear.error} />}
       <ConfirmDialog
         open={confirming}

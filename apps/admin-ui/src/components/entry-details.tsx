@@ -1,23 +1,25 @@
-import type { CacheEntryInfo } from '@caching-proxy/shared';
+import type { CacheEntryInfo, CacheVariantInfo } from '@caching-proxy/shared';
+import { useState } from 'react';
 import { formatBytes, formatCount, formatSeconds, formatTimestamp } from '../lib/format';
 import { HeadersTable } from './headers-table';
 import { EmptyState } from './query-states';
 
-function Facts({ entry }: { entry: CacheEntryInfo }) {
+function Facts({ entry, variant }: { entry: CacheEntryInfo; variant: CacheVariantInfo }) {
   const facts: [string, string][] = [
     ['Method', entry.method],
-    ['Status', String(entry.status_code)],
-    ['State', entry.stale ? 'stale' : 'fresh'],
-    ['Age', formatSeconds(entry.age_seconds)],
-    ['TTL left', formatSeconds(entry.ttl_seconds)],
-    ['Hits', formatCount(entry.hits)],
-    ['Body', formatBytes(entry.body_bytes)],
-    ['Stored size', formatBytes(entry.size_bytes)],
-    ['Stored at', formatTimestamp(entry.stored_at)],
-    ['Stale at', formatTimestamp(entry.stale_at)],
-    ['Removed at', formatTimestamp(entry.expires_at)],
+    ['Selected by', describeVary(variant.vary)],
+    ['Status', String(variant.status_code)],
+    ['State', variant.stale ? 'stale' : 'fresh'],
+    ['Age', formatSeconds(variant.age_seconds)],
+    ['TTL left', formatSeconds(variant.ttl_seconds)],
+    ['Hits', formatCount(variant.hits)],
+    ['Body', formatBytes(variant.body_bytes)],
+    ['Stored size', formatBytes(variant.size_bytes)],
+    ['Stored at', formatTimestamp(variant.stored_at)],
+    ['Stale at', formatTimestamp(variant.stale_at)],
+    ['Removed at', formatTimestamp(variant.expires_at)],
     ['Variants', String(entry.variants.length)],
-    ['Purge tags', entry.tags.length === 0 ? 'none' : entry.tags.join(', ')],
+    ['Purge tags', variant.tags.length === 0 ? 'none' : variant.tags.join(', ')],
   ];
   return (
     <dl className="facts">
@@ -74,10 +76,18 @@ function describeVary(vary: Record<string, string | null>): string {
   return names.map((name) => `${name}: ${vary[name] ?? '(absent)'}`).join(', ');
 }
 
-function Variants({ entry }: { entry: CacheEntryInfo }) {
+function Variants({
+  entry,
+  selected,
+  onSelect,
+}: {
+  entry: CacheEntryInfo;
+  selected: string;
+  onSelect: (variantKey: string) => void;
+}) {
   return (
     <div className="table-scroll">
-      <table>
+      <table className="variants cards">
         <caption className="visually-hidden">Stored variants</caption>
         <thead>
           <tr>
@@ -90,16 +100,32 @@ function Variants({ entry }: { entry: CacheEntryInfo }) {
             <th scope="col" className="number">
               Hits
             </th>
+            <th scope="col">
+              <span className="visually-hidden">Inspect</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {entry.variants.map((variant) => (
-            <tr key={variant.variant_key}>
-              <td>{describeVary(variant.vary)}</td>
-              <td>{variant.status_code}</td>
-              <td>{formatTimestamp(variant.stored_at)}</td>
-              <td className="number">{variant.stale ? 'stale' : formatSeconds(variant.ttl_seconds)}</td>
-              <td className="number">{formatCount(variant.hits)}</td>
+            <tr key={variant.variant_key} aria-current={variant.variant_key === selected ? 'true' : undefined}>
+              <td data-label="Selected by">{describeVary(variant.vary)}</td>
+              <td data-label="Status">{variant.status_code}</td>
+              <td data-label="Stored at">{formatTimestamp(variant.stored_at)}</td>
+              <td className="number" data-label="TTL left">
+                {variant.stale ? 'stale' : formatSeconds(variant.ttl_seconds)}
+              </td>
+              <td className="number" data-label="Hits">
+                {formatCount(variant.hits)}
+              </td>
+              <td data-label="">
+                {variant.variant_key === selected ? (
+                  <span className="tag">shown above</span>
+                ) : (
+                  <button type="button" onClick={() => onSelect(variant.variant_key)}>
+                    Inspect<span className="visually-hidden"> the variant for {describeVary(variant.vary)}</span>
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -108,30 +134,44 @@ function Variants({ entry }: { entry: CacheEntryInfo }) {
   );
 }
 
-/** Everything `cache.info` says about one URL's entry (its latest variant, then every variant). */
+/**
+ * Everything `cache.info` says about one URL's entry: one variant in full (the latest at first;
+ * any other is chosen in the variants table), then every variant.
+ */
 export function EntryDetails({ entry }: { entry: CacheEntryInfo }) {
+  const [selectedKey, setSelectedKey] = useState(entry.variant_key);
+  // A variant that is gone (expired, replaced) falls back to the latest one.
+  const variant = entry.variants.find((v) => v.variant_key === selectedKey) ?? entry;
+  const isLatest = variant.variant_key === entry.variant_key;
   return (
     <>
       <section className="panel" aria-labelledby="facts-title">
-        <h2 id="facts-title">Latest variant</h2>
-        <Facts entry={entry} />
+        <h2 id="facts-title">{isLatest ? 'Latest variant' : 'Variant'}</h2>
+        <Facts entry={entry} variant={variant} />
       </section>
-      <BodyPreview preview={entry.body_preview} />
+      <BodyPreview preview={variant.body_preview} />
       <div className="columns">
         <section className="panel" aria-labelledby="response-headers-title">
           <h2 id="response-headers-title">Response headers</h2>
-          <HeadersTable caption="Stored response headers" headers={entry.headers} />
+          <HeadersTable caption="Stored response headers" headers={variant.headers} />
         </section>
         <section className="panel" aria-labelledby="request-headers-title">
           <h2 id="request-headers-title">Request headers</h2>
-          <HeadersTable caption="Request headers sent to the origin" headers={entry.request_headers} />
+          <HeadersTable caption="Request headers sent to the origin" headers={variant.request_headers} />
           <h3>Vary</h3>
-          <VaryValues vary={entry.vary} />
+          <VaryValues vary={variant.vary} />
         </section>
       </div>
       <section className="panel" aria-labelledby="variants-title">
         <h2 id="variants-title">Variants</h2>
-        <Variants entry={entry} />
+        <Variants
+          entry={entry}
+          selected={variant.variant_key}
+          onSelect={(key) => {
+            setSelectedKey(key);
+            document.getElementById('facts-title')?.scrollIntoView();
+          }}
+        />
       </section>
     </>
   );

@@ -1,13 +1,13 @@
 import type { History } from '@caching-proxy/shared';
-import { linePath, lineSegments } from '../lib/chart';
+import { knownPoints, linePath } from '../lib/chart';
 import { formatPercent } from '../lib/format';
-import { hitRatios } from '../lib/history';
+import { hitRatios, ratioTooltip } from '../lib/history';
 import { CHART_PLOT, ChartFrame } from './chart-frame';
 
-/** Hit ratio per interval; gaps where an interval had no cacheable request. */
+/** Hit ratio per interval: one line through the intervals that had cacheable requests, a dot on each. */
 export function HitRatioChart({ history }: { history: History }) {
   const ratios = hitRatios(history.points);
-  const segments = lineSegments(ratios, 100, CHART_PLOT);
+  const points = knownPoints(ratios, 100, CHART_PLOT);
   const latest = ratios.findLast((ratio): ratio is number => ratio !== null);
   const latestText = latest === undefined ? 'none yet' : formatPercent(latest);
   const windowSeconds = history.points.length * history.interval_seconds;
@@ -26,14 +26,12 @@ export function HitRatioChart({ history }: { history: History }) {
         yTicks={[0, 50, 100]}
         formatY={formatPercent}
         windowSeconds={windowSeconds}
+        tooltips={history.points.map((point) => ratioTooltip(point, history.interval_seconds))}
       >
-        {segments.map((points) =>
-          points.length === 1 ? (
-            <circle key={`${points[0]?.x}`} className="ratio-dot" cx={points[0]?.x} cy={points[0]?.y} r={3} />
-          ) : (
-            <path key={`${points[0]?.x}`} className="ratio-line" d={linePath(points)} />
-          ),
-        )}
+        {points.length > 1 && <path className="ratio-line" d={linePath(points)} />}
+        {points.map((point) => (
+          <circle key={point.x} className="ratio-dot" cx={point.x} cy={point.y} r={2} />
+        ))}
       </ChartFrame>
     </figure>
   );

@@ -1,9 +1,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useInvalidateCacheViews } from '../hooks/use-invalidate-cache-views';
-import { formatCount } from '../lib/format';
 import { useTRPC } from '../trpc';
 import { ErrorNotice } from './query-states';
+import { RemovedNotice } from './removed-notice';
 
 /** Removes every entry whose URL starts with a prefix (`cache.purge`). */
 export function PurgeForm() {
@@ -28,16 +28,21 @@ export function PurgeForm() {
           required
           placeholder="https://api.example.com/v1/"
           value={prefix}
-          onChange={(event) => setPrefix(event.target.value)}
+          onChange={(event) => {
+            setPrefix(event.target.value);
+            // The last result was about another prefix.
+            purge.reset();
+          }}
         />
         <button type="submit" disabled={purge.isPending}>
           Purge
         </button>
       </form>
       {purge.isSuccess && (
-        <p className="notice notice-success" role="status">
-          Purged {formatCount(purge.data.purged)} {purge.data.purged === 1 ? 'entry' : 'entries'} under <code>{purge.variables.prefix}</code>.
-        </p>
+        <RemovedNotice verb="Purged" urls={purge.data.urls} responses={purge.data.stored_responses}>
+          {' '}
+          under <code>{purge.variables.prefix}</code>
+        </RemovedNotice>
       )}
       {purge.isError && <ErrorNotice title="Purge failed" error={purge.error} />}
     </section>

@@ -1,4 +1,5 @@
 import type { TryRequestResult } from '@caching-proxy/shared';
+import { isStoredResponse } from '../lib/cache-status';
 import { formatBytes, formatMilliseconds } from '../lib/format';
 import { paths } from '../lib/routes';
 import { Link } from './link';
@@ -18,7 +19,7 @@ function CacheBadge({ value }: { value: string | null }) {
 export function TryResults({ attempts }: { attempts: readonly TryAttempt[] }) {
   return (
     <div className="table-scroll">
-      <table className="try-results">
+      <table className="try-results cards">
         <caption>Requests sent, newest first</caption>
         <thead>
           <tr>
@@ -40,24 +41,37 @@ export function TryResults({ attempts }: { attempts: readonly TryAttempt[] }) {
         <tbody>
           {attempts.map(({ id, method, url, result }) => (
             <tr key={id}>
-              <td className="url-cell">
-                {method} {result.cache_key === null ? url : <Link href={paths.entry(result.cache_key)}>{url}</Link>}
+              <td className="url-cell" data-label="Request">
+                {method}{' '}
+                {result.cache_key !== null && isStoredResponse(result.cache_status) ? (
+                  <Link href={paths.entry(result.cache_key)}>{url}</Link>
+                ) : (
+                  <>
+                    {url} {result.error === null && <span className="tag">not stored</span>}
+                  </>
+                )}
                 {result.error && (
                   <div className="try-error">
                     <code>{result.error.code}</code> {result.error.message}
                   </div>
                 )}
               </td>
-              <td>{result.status_code === 0 ? '—' : result.status_code}</td>
-              <td>
+              <td data-label="Status">{result.status_code === 0 ? '—' : result.status_code}</td>
+              <td data-label="X-Cache">
                 <CacheBadge value={result.x_cache} />
               </td>
-              <td>
+              <td data-label="Cache-Status">
                 <code>{result.cache_status ?? '—'}</code>
               </td>
-              <td className="number">{result.age ?? '—'}</td>
-              <td className="number">{formatMilliseconds(result.duration_ms)}</td>
-              <td className="number">{formatBytes(result.body_bytes)}</td>
+              <td className="number" data-label="Age">
+                {result.age ?? '—'}
+              </td>
+              <td className="number" data-label="Duration">
+                {formatMilliseconds(result.duration_ms)}
+              </td>
+              <td className="number" data-label="Body">
+                {formatBytes(result.body_bytes)}
+              </td>
             </tr>
           ))}
         </tbody>

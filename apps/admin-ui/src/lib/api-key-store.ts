@@ -15,6 +15,8 @@ export interface ApiKeyStore {
   subscribe: (listener: () => void) => () => void;
   /** The key the user entered: kept and used from now on. */
   submit: (key: string) => void;
+  /** The user asked to forget the key (a shared computer): removed from storage, asked for again. */
+  forget: () => void;
   /** The proxy answered 401 to a request sent with `sentKey` (null: sent without a key). */
   refused: (sentKey: string | null) => void;
 }
@@ -41,6 +43,10 @@ export function createApiKeyStore(storage: KeyStorage): ApiKeyStore {
       const trimmed = key.trim();
       storage.setItem(API_KEY_STORAGE_ITEM, trimmed);
       update({ key: trimmed, prompt: 'none' });
+    },
+    forget: () => {
+      storage.removeItem(API_KEY_STORAGE_ITEM);
+      update({ key: null, prompt: 'required' });
     },
     refused: (sentKey) => {
       // A refusal of a key that was replaced meanwhile says nothing about the current one.

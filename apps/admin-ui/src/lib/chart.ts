@@ -69,22 +69,12 @@ export function barsPath(lower: readonly number[], upper: readonly number[], max
     .join('');
 }
 
-/** The runs of consecutive known values of a line with gaps (null = no data at that point). */
-export function lineSegments(values: readonly (number | null)[], max: number, plot: Plot): Point[][] {
-  const segments: Point[][] = [];
-  let current: Point[] | undefined;
-  values.forEach((value, i) => {
-    if (value === null) {
-      current = undefined;
-      return;
-    }
-    if (current === undefined) {
-      current = [];
-      segments.push(current);
-    }
-    current.push({ x: xAt(i, values.length, plot), y: yAt(value, max, plot) });
-  });
-  return segments;
+/**
+ * The points of a line through every known value, across the points without data: under light
+ * traffic most intervals have no lookup, and a line broken at each of them would be scattered dots.
+ */
+export function knownPoints(values: readonly (number | null)[], max: number, plot: Plot): Point[] {
+  return values.flatMap((value, i) => (value === null ? [] : [{ x: xAt(i, values.length, plot), y: yAt(value, max, plot) }]));
 }
 
 /** SVG path data of a polyline. */

@@ -13,6 +13,16 @@ export const paths = {
   tryIt: '/try-it',
 } as const;
 
+/** The entries page with its URL filter in the query string, so that a filtered list can be reloaded and shared. */
+export function entriesPath(filter: string): string {
+  return filter === '' ? paths.entries : `${paths.entries}?${new URLSearchParams({ filter }).toString()}`;
+}
+
+/** The URL filter of the entries page from a query string (`?filter=…`), '' when there is none. */
+export function filterFromSearch(search: string): string {
+  return new URLSearchParams(search).get('filter') ?? '';
+}
+
 export function parseRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
   if (path === paths.overview) return { page: 'overview' };

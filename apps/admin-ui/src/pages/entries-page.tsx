@@ -1,14 +1,18 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ClearCache } from '../components/clear-cache';
 import { EntriesTable } from '../components/entries-table';
 import { Pagination } from '../components/pagination';
 import { PurgeForm } from '../components/purge-form';
+import { PurgeTagForm } from '../components/purge-tag-form';
 import { EmptyState, ErrorNotice, Loading } from '../components/query-states';
+import { WarmForm } from '../components/warm-form';
 import { useDebouncedValue } from '../hooks/use-debounced-value';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { currentCursor, FIRST_PAGE, nextPage, pageNumber, previousPage, type CursorStack } from '../lib/cursor-stack';
+import { formatCount } from '../lib/format';
 import { POLL_MS } from '../lib/polling';
+import { entriesPath, filterFromSearch } from '../lib/routes';
 import { useTRPC } from '../trpc';
 
 const PAGE_SIZE = 25;
@@ -17,10 +21,15 @@ const FILTER_DELAY_MS = 250;
 export function EntriesPage() {
   useDocumentTitle('Entries');
   const trpc = useTRPC();
-  const [filterText, setFilterText] = useState('');
+  // The filter lives in the address (`?filter=`): a reload or a shared link shows the same list.
+  const [filterText, setFilterText] = useState(() => filterFromSearch(window.location.search));
   const filter = useDebouncedValue(filterText.trim(), FILTER_DELAY_MS);
+  useEffect(() => {
+    const path = entriesPath(filter);
+    if (`${window.location.pathname}${window.location.search}` !== path) window.history.replaceState(null, '', path);
+  }, [filter]);
   // The pages visited belong to one filter; another filter starts again at the first page.
-  const [pagination, setPagination] = useState<{ filter: string; pages: CursorStack }>({ filter: '', pages: FIRST_PAGE });
+  const [pagination, setPagination] = useState<{ filter: string; pages: CursorStack }>({ filter, pages: FIRST_PAGE });
   const pages = pagination.filter === filter ? pagination.pages : FIRST_PAGE;
 
   const list = useQuery(
@@ -30,6 +39,7 @@ export function EntriesPage() {
     ),
   );
   const nextCursor = list.data?.next_cursor ?? null;
+  const total = list.data?.total ?? null;
 
   return (
     <>
@@ -65,6 +75,8 @@ export function EntriesPage() {
           ))}
         <Pagination
           page={pageNumber(pages)}
+          pageCount={total === null ? undefined : Math.max(1, Math.ceil(total / PAGE_SIZE))}
+          total={total === null ? undefined : `${formatCount(total)} ${total === 1 ? 'URL' : 'URLs'}${filter === '' ? '' : ' match'}`}
           onPrevious={pages.length > 1 ? () => setPagination({ filter, pages: previousPage(pages) }) : undefined}
           onNext={nextCursor === null ? undefined : () => setPagination({ filter, pages: nextPage(pages, nextCursor) })}
         />
@@ -72,6 +84,10 @@ export function EntriesPage() {
 
       <div className="columns">
         <PurgeForm />
+        <PurgeTagForm />
+      </div>
+      <div className="columns">
+        <WarmForm />
         <ClearCache />
       </div>
     </>

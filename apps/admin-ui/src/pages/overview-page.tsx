@@ -7,6 +7,7 @@ import { ReplicasTable } from '../components/replicas-table';
 import { StatsSummary } from '../components/stats-summary';
 import { UsageMeters } from '../components/usage-meters';
 import { useDocumentTitle } from '../hooks/use-document-title';
+import { outcomeCounts } from '../lib/history';
 import { POLL_MS } from '../lib/polling';
 import { useTRPC } from '../trpc';
 
@@ -45,7 +46,7 @@ export function OverviewPage() {
         {history.isError && <ErrorNotice title="Traffic history unavailable" error={history.error} />}
         {history.data && (
           <>
-            <RateChart history={history.data} />
+            <RateChart history={history.data} counts={stats.data && outcomeCounts(stats.data)} />
             <HitRatioChart history={history.data} />
           </>
         )}

@@ -39,6 +39,17 @@ describe('api key store', () => {
     expect(store.getState()).toEqual({ key: 'right', prompt: 'none' });
   });
 
+  it('forgets the key on request and asks for one again', () => {
+    const storage = memoryStorage({ [API_KEY_STORAGE_ITEM]: 'k1' });
+    const store = createApiKeyStore(storage);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.forget();
+    expect(store.getState()).toEqual({ key: null, prompt: 'required' });
+    expect(storage.items.has(API_KEY_STORAGE_ITEM)).toBe(false);
+    expect(notified).toBe(1);
+  });
+
   it('ignores refusals of a key that was replaced meanwhile', () => {
     const store = createApiKeyStore(memoryStorage());
     store.refused(null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandWidth, barsPath, linePath, lineSegments, niceCeiling, stackSeries, xAt, yAt, type Plot } from '../../src/lib/chart';
+import { bandWidth, barsPath, knownPoints, linePath, niceCeiling, stackSeries, xAt, yAt, type Plot } from '../../src/lib/chart';
 
 const PLOT: Plot = { width: 100, height: 50 };
 
@@ -74,21 +74,19 @@ describe('barsPath', () => {
   });
 });
 
-describe('lineSegments and linePath', () => {
-  it('splits a line at points without data', () => {
-    const segments = lineSegments([50, 100, null, null, 0], 100, { width: 50, height: 10 });
-    expect(segments).toEqual([
-      [
-        { x: 5, y: 5 },
-        { x: 15, y: 0 },
-      ],
-      [{ x: 45, y: 10 }],
+describe('knownPoints and linePath', () => {
+  it('draws one line through every known value, across intervals without data', () => {
+    const points = knownPoints([50, null, null, 100, null, 0], 100, { width: 60, height: 10 });
+    expect(points).toEqual([
+      { x: 5, y: 5 },
+      { x: 35, y: 0 },
+      { x: 55, y: 10 },
     ]);
-    expect(linePath(segments[0] ?? [])).toBe('M5 5L15 0');
+    expect(linePath(points)).toBe('M5 5L35 0L55 10');
     expect(linePath([])).toBe('');
   });
 
-  it('has no segment when no point has data', () => {
-    expect(lineSegments([null, null], 100, PLOT)).toEqual([]);
+  it('has no point when no interval has data', () => {
+    expect(knownPoints([null, null], 100, PLOT)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, paths } from '../../src/lib/routes';
+import { entriesPath, filterFromSearch, parseRoute, paths } from '../../src/lib/routes';
 
 const KEY = 'a'.repeat(64);
 
@@ -10,6 +10,14 @@ describe('routes', () => {
     expect(parseRoute('/entries/')).toEqual({ page: 'entries' });
     expect(parseRoute('/try-it')).toEqual({ page: 'try-it' });
     expect(parseRoute(paths.entry(KEY))).toEqual({ page: 'entry', key: KEY });
+  });
+
+  it('keeps the entries filter in the query string, and reads it back', () => {
+    expect(entriesPath('')).toBe('/entries');
+    expect(entriesPath('/users/ & more')).toBe('/entries?filter=%2Fusers%2F+%26+more');
+    expect(filterFromSearch('?filter=%2Fusers%2F+%26+more')).toBe('/users/ & more');
+    expect(filterFromSearch('')).toBe('');
+    expect(parseRoute(new URL(`http://x${entriesPath('a')}`).pathname)).toEqual({ page: 'entries' });
   });
 
   it('recognises no other path', () => {

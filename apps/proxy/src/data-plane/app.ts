@@ -26,7 +26,7 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
   app.set('etag', false);
   // Proxy errors are counted; the control-plane routes keep their own accounting.
   const countError: ErrorRequestHandler = (error, req, res, next) => {
-    engine.stats.record('error');
+    engine.stats.recordError(error);
     if (!res.headersSent) res.setHeader('x-request-id', options.reporter.requestId(req));
     res.once('finish', () => options.reporter.finish(req, res, 'error'));
     next(error);

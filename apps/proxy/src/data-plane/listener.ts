@@ -81,7 +81,7 @@ function lookUpAndRespond(
 function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   const { engine, reporter, logger } = options;
   if (!isProxyError(error)) logger.error({ err: error, method: req.method }, 'unexpected error');
-  engine.stats.record('error');
+  engine.stats.recordError(error);
   if (res.headersSent || res.destroyed) {
     res.destroy();
     reporter.finish(req, res, 'error');

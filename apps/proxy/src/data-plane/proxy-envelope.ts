@@ -55,7 +55,7 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
     }
     const envelope = parsed.data;
     const url = appendQueryParams(parseTargetUrl(envelope.url), envelope.params);
-    options.reporter.setTarget(req, url);
+    options.reporter.setTarget(req, url, envelope.method);
     let body: Buffer | undefined;
     if (envelope.body !== undefined) {
       if (envelope.body_encoding === 'base64' && !BASE64.test(envelope.body.replace(/\s/g, ''))) {

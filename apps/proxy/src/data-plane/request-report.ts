@@ -11,6 +11,8 @@ interface RequestTrace {
   /** The proxied URL once known (credentials never appear: they are refused). */
   target?: string;
   reported?: boolean;
+  /** The origin request's method, when it is not the request's own (a `/proxy` envelope's). */
+  method?: string | undefined;
 }
 
 const TRACE = Symbol('caching-proxy.trace');
@@ -61,10 +63,10 @@ export class RequestReporter {
     return id;
   }
 
-  /** Records the URL the request was proxied to. */
-  setTarget(req: IncomingMessage, target: URL): void {
+  /** Records the URL the request was proxied to, and the origin request's method when it differs (`/proxy`). */
+  setTarget(req: IncomingMessage, target: URL, method?: string): void {
     const trace = (req as Traced)[TRACE];
-    if (trace) trace.target = target.href;
+    if (trace) Object.assign(trace, { target: target.href, method });
   }
 
   requestId(req: IncomingMessage): string {
@@ -78,7 +80,7 @@ export class RequestReporter {
     trace.reported = true;
     const durationSec = (performance.now() - trace.startedAt) / 1000;
     const method = req.method ?? 'GET';
-    this.observer.requestFinished(outcome, method, durationSec);
+    this.observer.requestFinished(outcome, trace.method ?? method, durationSec, res.statusCode);
     if (this.logRequests) {
       this.logger.info(
         {

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestObserver } from '../stats/observer.js';
-import type { Outcome, Stats, StatsCounters } from '../stats/stats.js';
+import { classifyErrorStatus, type Outcome, type Stats, type StatsCounters } from '../stats/stats.js';
 import type { CacheAdmin, StoreUsage } from '../storage/types.js';
 import { RequestMetrics } from './request-metrics.js';
 
@@ -59,7 +59,7 @@ export class Metrics implements RequestObserver {
           if (current) this.set(pick(current));
         },
       });
-    usageGauge('caching_proxy_stored_entries', 'Responses currently stored (Redis: keys of its database)', (u) => u.entries);
+    usageGauge('caching_proxy_stored_entries', 'Responses currently stored, Vary variants counted (Redis: under REDIS_KEY_PREFIX)', (u) => u.entries);
     usageGauge('caching_proxy_stored_bytes', 'Bytes currently stored (Redis: used_memory)', (u) => u.sizeBytes);
     usageGauge(
       'caching_proxy_storage_max_bytes',
@@ -93,8 +93,8 @@ export class Metrics implements RequestObserver {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  requestFinished(outcome: Outcome, method: string, durationSec: number): void {
-    this.requests.record(outcome, KNOWN_METHODS.has(method) ? method : 'other', durationSec);
+  requestFinished(outcome: Outcome, method: string, durationSec: number, status: number): void {
+    this.requests.record(metricOutcome(outcome, status), KNOWN_METHODS.has(method) ? method : 'other', durationSec);
   }
 
   originFinished(durationSec: number, result: { status: number } | { errorCode: string }): void {
@@ -104,6 +104,15 @@ export class Metrics implements RequestObserver {
       this.originErrors.inc({ code: result.errorCode });
     }
   }
+}
+
+/**
+ * The `outcome` label: the cache outcome, with error answers split into `client_error` (the
+ * client's own bad request, 4xx) and `error` (origin or upstream failure, 5xx).
+ */
+function metricOutcome(outcome: Outcome, status: number): string {
+  if (outcome !== 'error') return outcome;
+  return classifyErrorStatus(status) === 'client' ? 'client_error' : 'error';
 }
 
 /** A counter mirroring a monotonic value read at scrape time. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
-import { OUTCOME_COUNTER, type Outcome, type StatsCounters } from './stats.js';
+import type { StatsCounters } from './stats.js';
 
+/** Requests answered in one interval, by outcome; errors split by who caused them. */
 export interface HistoryPoint {
   /** End of the interval (ms since the epoch). */
   t: number;
@@ -9,10 +10,32 @@ export interface HistoryPoint {
   revalidated: number;
   miss: number;
   bypass: number;
+  /** Every error answer: `client_error + upstream_error`. */
   error: number;
+  /** The client's own bad requests (4xx). */
+  client_error: number;
+  /** Origin and upstream failures (5xx, cut responses). */
+  upstream_error: number;
 }
 
-const OUTCOMES = OUTCOME_COUNTER;
+type Series = Exclude<keyof HistoryPoint, 't'>;
+
+/** Where each series of a point is read from the counters. */
+const SERIES: Readonly<Record<Series, (c: Readonly<StatsCounters>) => number>> = {
+  hit: (c) => c.hits,
+  stale: (c) => c.stale,
+  revalidated: (c) => c.revalidated,
+  miss: (c) => c.misses,
+  bypass: (c) => c.bypasses,
+  error: (c) => c.errors,
+  client_error: (c) => c.clientErrors,
+  upstream_error: (c) => c.errors - c.clientErrors,
+};
+const SERIES_NAMES = Object.keys(SERIES) as Series[];
+
+function emptyPoint(t: number): HistoryPoint {
+  return { t, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, client_error: 0, upstream_error: 0 };
+}
 
 /**
  * The last 15 minutes of request outcomes, in fixed intervals, kept in memory so the dashboard's
@@ -23,7 +46,7 @@ export class OutcomeHistory {
   readonly intervalSec: number;
   private readonly capacity: number;
   private readonly points: HistoryPoint[] = [];
-  private last: Record<Outcome, number>;
+  private last: Record<Series, number>;
 
   constructor(
     private readonly counters: Readonly<StatsCounters>,
@@ -35,23 +58,19 @@ export class OutcomeHistory {
     this.last = this.read();
     // Before the process started nothing happened: the window starts full of zero intervals.
     const now = clock();
-    for (let i = this.capacity; i > 0; i--) {
-      this.points.push({ t: now - i * this.intervalSec * 1000, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0 });
-    }
+    for (let i = this.capacity; i > 0; i--) this.points.push(emptyPoint(now - i * this.intervalSec * 1000));
   }
 
-  private read(): Record<Outcome, number> {
-    const values = {} as Record<Outcome, number>;
-    for (const outcome of Object.keys(OUTCOMES) as Outcome[]) values[outcome] = this.counters[OUTCOMES[outcome]];
+  private read(): Record<Series, number> {
+    const values = {} as Record<Series, number>;
+    for (const name of SERIES_NAMES) values[name] = SERIES[name](this.counters);
     return values;
   }
 
   sample(): void {
     const current = this.read();
-    const point: HistoryPoint = { t: this.clock(), hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0 };
-    for (const outcome of Object.keys(OUTCOMES) as Outcome[]) {
-      point[outcome] = Math.max(0, current[outcome] - this.last[outcome]);
-    }
+    const point = emptyPoint(this.clock());
+    for (const name of SERIES_NAMES) point[name] = Math.max(0, current[name] - this.last[name]);
     this.last = current;
     this.points.push(point);
     if (this.points.length > this.capacity) this.points.splice(0, this.points.length - this.capacity);

@@ -15,8 +15,37 @@ export type Outcome =
   | 'miss'
   /** Not a cacheable request (other methods, Range on a miss, …): relayed without the cache. */
   | 'bypass'
-  /** Answered with a proxy error. */
+  /**
+   * Answered with a proxy error: the client's own bad request (4xx, see `classifyError`) or an
+   * origin/upstream failure (5xx).
+   */
   | 'error';
+
+/**
+ * Who an error answer is due to: `client` for a request the proxy refused as malformed or not
+ * allowed (4xx: bad `ttl`, bad JSON, blocked target, unknown route, …), `upstream` for everything
+ * else (5xx: unreachable or failing origin, timeout, internal error), and for a response cut after
+ * its headers were sent (the origin failed mid-body).
+ */
+export type ErrorClass = 'client' | 'upstream';
+
+/** RFC 9110 §15.5: 4xx means the client erred; anything else that ended in an error did not. */
+export function classifyErrorStatus(status: number): ErrorClass {
+  return status >= 400 && status < 500 ? 'client' : 'upstream';
+}
+
+/**
+ * The class of a thrown error, by its HTTP status: a `ProxyError`'s registered status, or the
+ * `status`/`statusCode` of a framework error (body parsers); anything without one is `upstream`.
+ */
+export function classifyError(error: unknown): ErrorClass {
+  if (typeof error === 'object' && error !== null) {
+    const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+    const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+    if (code !== undefined) return classifyErrorStatus(code);
+  }
+  return 'upstream';
+}
 
 /** Counters of what the data plane did. Incremented on the hit path, so plain fields only. */
 export interface StatsCounters {
@@ -25,7 +54,9 @@ export interface StatsCounters {
   revalidated: number;
   misses: number;
   bypasses: number;
+  /** Every error answer; `clientErrors` of them were the client's own (4xx). */
   errors: number;
+  clientErrors: number;
   coalesced: number;
   backgroundRevalidations: number;
   stores: number;
@@ -53,6 +84,7 @@ export function emptyCounters(): StatsCounters {
     misses: 0,
     bypasses: 0,
     errors: 0,
+    clientErrors: 0,
     coalesced: 0,
     backgroundRevalidations: 0,
     stores: 0,
@@ -74,6 +106,12 @@ export class Stats {
 
   record(outcome: Outcome): void {
     this.counters[OUTCOME_COUNTER[outcome]]++;
+  }
+
+  /** An error answer, classified by the error's HTTP status (`classifyError`). */
+  recordError(error: unknown): void {
+    this.counters.errors++;
+    if (classifyError(error) === 'client') this.counters.clientErrors++;
   }
 
   recordCacheBytes(bytes: number): void {

@@ -7,6 +7,7 @@ import {
   type CacheStore,
   type ListOptions,
   type ListPage,
+  type RemovedCount,
   type StoreUsage,
   type StoredResponse,
 } from './types.js';
@@ -140,45 +141,48 @@ export class MemoryStore implements CacheStore, CacheAdmin {
       const live = liveVariants(group, now);
       if (live === undefined) continue;
       if (filter !== undefined && filter !== '' && !live[0]!.url.toLowerCase().includes(filter)) continue;
-      if (matched++ < offset) continue;
-      if (entries.length === options.limit) {
-        return { entries, nextCursor: String(offset + entries.length) };
-      }
+      if (matched++ < offset || entries.length === options.limit) continue;
       entries.push({ key, variants: live.map(toEntryMeta) });
     }
-    return { entries, nextCursor: undefined };
+    const nextCursor = offset + entries.length < matched ? String(offset + entries.length) : undefined;
+    return { entries, nextCursor, total: matched };
   }
 
-  purgePrefix(prefix: string): number {
+  purgePrefix(prefix: string): RemovedCount {
     this.fence.record({ op: 'prefix', prefix }, this.clock());
     return this.deleteWhere((group) => group.variants[0]?.url.startsWith(prefix) === true);
   }
 
-  purgeTag(tag: string): number {
+  purgeTag(tag: string): RemovedCount {
     this.fence.record({ op: 'tag', tag }, this.clock());
     return this.deleteWhere((group) => group.variants.some((v) => v.tags.includes(tag)));
   }
 
-  /** Deletes the URLs whose variant group matches; returns how many. */
-  private deleteWhere(matches: (group: VariantGroup) => boolean): number {
+  /** Deletes the URLs whose variant group matches. */
+  private deleteWhere(matches: (group: VariantGroup) => boolean): RemovedCount {
     const doomed: string[] = [];
+    let responses = 0;
     for (const [key, group] of this.lru.entries()) {
-      if (matches(group)) doomed.push(key);
+      if (matches(group)) {
+        doomed.push(key);
+        responses += group.variants.length;
+      }
     }
     for (const key of doomed) this.lru.delete(key);
-    return doomed.length;
+    return { urls: doomed.length, responses };
   }
 
-  clear(): number {
-    const count = this.variantCount;
+  clear(): RemovedCount {
+    const removed = { urls: this.lru.size, responses: this.variantCount };
     this.fence.record({ op: 'all' }, this.clock());
     this.lru.clear();
-    return count;
+    return removed;
   }
 
   usage(): StoreUsage {
     return {
       entries: this.variantCount,
+      urls: this.lru.size,
       sizeBytes: this.lru.calculatedSize,
       maxEntries: this.maxEntries,
       maxBytes: this.maxBytes,

@@ -1,7 +1,7 @@
 import type { InvalidationBus } from './redis/invalidation-bus.js';
 import type { RedisStore } from './redis/redis-store.js';
 import type { MemoryStore } from './memory-store.js';
-import type { CacheAdmin, CacheStore, ListOptions, ListPage, MaybePromise, StoreUsage, StoredResponse } from './types.js';
+import type { CacheAdmin, CacheStore, ListOptions, ListPage, MaybePromise, RemovedCount, StoreUsage, StoredResponse } from './types.js';
 
 /**
  * Redis with an optional in-process L1 tier in front (L1_MAX_BYTES): hot hits cost no round trip.
@@ -66,7 +66,7 @@ export class TieredStore implements CacheStore, CacheAdmin {
     return this.redis.info(key);
   }
 
-  async clear(): Promise<number> {
+  async clear(): Promise<RemovedCount> {
     const cleared = await this.redis.clear();
     this.l1?.clear();
     this.bus.publish({ op: 'clear' });
@@ -77,14 +77,14 @@ export class TieredStore implements CacheStore, CacheAdmin {
     return this.redis.list(options);
   }
 
-  async purgePrefix(prefix: string): Promise<number> {
+  async purgePrefix(prefix: string): Promise<RemovedCount> {
     const purged = await this.redis.purgePrefix(prefix);
     this.l1?.purgePrefix(prefix);
     this.bus.publish({ op: 'purge', prefix });
     return purged;
   }
 
-  async purgeTag(tag: string): Promise<number> {
+  async purgeTag(tag: string): Promise<RemovedCount> {
     const purged = await this.redis.purgeTag(tag);
     this.l1?.purgeTag(tag);
     this.bus.publish({ op: 'tag', tag });

@@ -72,12 +72,27 @@ export interface CacheStore {
   delete(key: string): MaybePromise<boolean>;
 }
 
+/**
+ * What is stored now. "Entries" are stored responses: every Vary variant counts (what
+ * MAX_CACHE_SIZE bounds); `urls` counts primary keys (one per URL, as the admin listing shows).
+ */
 export interface StoreUsage {
+  /** Stored responses, Vary variants included. */
   entries: number;
+  /** URLs (primary keys) with at least one stored response. */
+  urls: number;
   sizeBytes: number;
+  /** Bound of `entries`; 0 when there is none (Redis). */
   maxEntries: number;
+  /** Bound of `sizeBytes`; 0 when there is none (Redis without maxmemory). */
   maxBytes: number;
   evictions: number;
+}
+
+/** What a clear or purge removed: URLs and the stored responses (variants) they held. */
+export interface RemovedCount {
+  urls: number;
+  responses: number;
 }
 
 /** A stored response as the admin listing shows it: everything but the body. */
@@ -101,6 +116,8 @@ export interface ListPage {
   entries: ListedEntry[];
   /** Undefined on the last page. */
   nextCursor: string | undefined;
+  /** URLs matching the filter on every page, when the backend knows without a full walk. */
+  total?: number | undefined;
 }
 
 /** What the control plane needs from storage. */
@@ -109,13 +126,13 @@ export interface CacheAdmin {
   /** Every variant stored under a primary key (without refreshing its LRU position). */
   info(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
   delete(key: string): MaybePromise<boolean>;
-  clear(): MaybePromise<number>;
+  clear(): MaybePromise<RemovedCount>;
   /** A page of stored URLs; the cursor is opaque to callers. */
   list(options: ListOptions): MaybePromise<ListPage>;
-  /** Removes every URL starting with the prefix; returns how many. */
-  purgePrefix(prefix: string): MaybePromise<number>;
-  /** Removes every URL one of whose variants carries the tag; returns how many. */
-  purgeTag(tag: string): MaybePromise<number>;
+  /** Removes every URL starting with the prefix. */
+  purgePrefix(prefix: string): MaybePromise<RemovedCount>;
+  /** Removes every URL one of whose variants carries the tag. */
+  purgeTag(tag: string): MaybePromise<RemovedCount>;
   usage(): MaybePromise<StoreUsage>;
   /** Health of the storage backend. */
   check(): MaybePromise<{ ok: boolean; detail?: string }>;

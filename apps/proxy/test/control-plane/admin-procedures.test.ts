@@ -53,7 +53,7 @@ describe('admin procedures for the dashboard (REST)', () => {
     await send(proxy.adminUrl, '/cache/clear', { method: 'DELETE' });
     for (const path of ['/p/1', '/p/2', '/q/3']) await send(proxy.dataUrl, proxy.via(origin.url, path));
     const purged = await postJson(proxy.adminUrl, '/cache/purge', { prefix: `${origin.url}/p/` });
-    expect(purged.json()).toEqual({ purged: 2 });
+    expect(purged.json()).toEqual({ purged: 2, urls: 2, stored_responses: 2 });
     const left = (await send(proxy.adminUrl, '/cache/entries')).json<ListEntriesResult>();
     expect(left.entries.map((e) => e.url)).toEqual([`${origin.url}/q/3`]);
     expect((await postJson(proxy.adminUrl, '/cache/purge', { prefix: 'not a url' })).status).toBe(400);
@@ -86,7 +86,7 @@ describe('admin procedures for the dashboard (REST)', () => {
     const after = (await send(proxy.adminUrl, '/stats/history')).json<History>();
     expect(after.points).toHaveLength(180);
     const last = after.points.at(-1)!;
-    expect(last).toMatchObject({ miss: 2, error: 1 });
+    expect(last).toMatchObject({ miss: 2, error: 1, client_error: 1, upstream_error: 0 });
     expect(last.t).toBe(proxy.clock.now());
   });
 

@@ -54,7 +54,7 @@ describe('control plane over a typed tRPC client', () => {
     expect(info.url).toBe(`${origin.url}/one`);
 
     expect(await trpc.cache.delete.mutate({ key })).toEqual({ deleted: true, key });
-    expect(await trpc.cache.clear.mutate()).toEqual({ cleared: 1 });
+    expect(await trpc.cache.clear.mutate()).toEqual({ cleared: 1, urls: 1, stored_responses: 1 });
     expect((await trpc.stats.query()).entries).toBe(0);
   });
 
@@ -109,7 +109,7 @@ describe('data-port mutation guard without an API key', () => {
   });
 
   it('lets loopback non-browser clients mutate on the data port, and anyone on the admin listener', async () => {
-    await expect(caller(true, false, 'data').cache.clear()).resolves.toEqual({ cleared: 0 });
-    await expect(caller(false, true, 'admin').cache.clear()).resolves.toEqual({ cleared: 0 });
+    await expect(caller(true, false, 'data').cache.clear()).resolves.toEqual({ cleared: 0, urls: 0, stored_responses: 0 });
+    await expect(caller(false, true, 'admin').cache.clear()).resolves.toEqual({ cleared: 0, urls: 0, stored_responses: 0 });
   });
 });

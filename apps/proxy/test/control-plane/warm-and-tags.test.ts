@@ -55,11 +55,11 @@ describe('cache warming and purge by tag', () => {
     const info = (await send(proxy.adminUrl, `/cache/info/${keys['/products/1']}`)).json<CacheEntryInfo>();
     expect(info.tags).toEqual(['products', 'product-1']);
 
-    expect((await postJson(proxy.adminUrl, '/cache/purge-tag', { tag: 'product-1' })).json()).toEqual({ purged: 1 });
+    expect((await postJson(proxy.adminUrl, '/cache/purge-tag', { tag: 'product-1' })).json()).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
     expect((await send(proxy.dataUrl, proxy.via(origin.url, '/products/1'))).headers['x-cache']).toBe('MISS');
     expect((await send(proxy.dataUrl, proxy.via(origin.url, '/products/2'))).headers['x-cache']).toBe('HIT');
 
-    expect((await postJson(proxy.adminUrl, '/cache/purge-tag', { tag: 'layout' })).json()).toEqual({ purged: 1 });
+    expect((await postJson(proxy.adminUrl, '/cache/purge-tag', { tag: 'layout' })).json()).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
     expect((await send(proxy.dataUrl, proxy.via(origin.url, '/pages/home'))).headers['x-cache']).toBe('MISS');
     expect((await send(proxy.dataUrl, proxy.via(origin.url, '/untagged'))).headers['x-cache']).toBe('HIT');
     expect((await postJson(proxy.adminUrl, '/cache/purge-tag', { tag: 'has space' })).status).toBe(400);

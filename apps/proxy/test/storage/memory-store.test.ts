@@ -119,14 +119,14 @@ describe('MemoryStore', () => {
       expect(store.delete('unknown')).toBe(false);
     });
 
-    it('clears every entry and reports how many variants it removed', () => {
+    it('clears every entry and reports the URLs and variants it removed', () => {
       const { store, entry } = setup();
       store.put(entry('/a', { vary: { accept: 'a' } }));
       store.put(entry('/a', { vary: { accept: 'b' } }));
       store.put(entry('/b'));
-      expect(store.clear()).toBe(3);
+      expect(store.clear()).toEqual({ urls: 2, responses: 3 });
       expect(store.usage()).toMatchObject({ entries: 0, sizeBytes: 0, evictions: 0 });
-      expect(store.clear()).toBe(0);
+      expect(store.clear()).toEqual({ urls: 0, responses: 0 });
     });
   });
 
@@ -378,7 +378,7 @@ describe('MemoryStore', () => {
   it('reports its bounds and a healthy backend', () => {
     const { store } = setup({ maxEntries: 7, maxBytes: 12_345 });
     expect(store.backend).toBe('memory');
-    expect(store.usage()).toEqual({ entries: 0, sizeBytes: 0, maxEntries: 7, maxBytes: 12_345, evictions: 0 });
+    expect(store.usage()).toEqual({ entries: 0, urls: 0, sizeBytes: 0, maxEntries: 7, maxBytes: 12_345, evictions: 0 });
     expect(store.check()).toEqual({ ok: true });
   });
 });

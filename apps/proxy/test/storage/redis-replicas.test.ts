@@ -130,7 +130,7 @@ function describeReplicas(start: () => Promise<Topology>): void {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ tag: 'team-a' }),
       });
-      expect(purged.json()).toEqual({ purged: 1 });
+      expect(purged.json()).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
       await vi.waitFor(() => expect(localCopy(a, keyA)).toBe(false));
       expect(localCopy(b, keyA)).toBe(false);
       expect((await send(a.dataUrl, a.via(tagged.url, '/t/a'))).headers['x-cache']).toBe('MISS');
@@ -174,7 +174,7 @@ function describeReplicas(start: () => Promise<Topology>): void {
       cursor = page.next_cursor;
     } while (cursor !== null);
     expect(listed.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${origin.url}/list-${n}`).sort());
-    expect((await send(b.adminUrl, '/cache/clear', { method: 'DELETE' })).json()).toEqual({ cleared: 5 });
+    expect((await send(b.adminUrl, '/cache/clear', { method: 'DELETE' })).json()).toEqual({ cleared: 5, urls: 5, stored_responses: 5 });
     await vi.waitFor(async () => expect((await send(a.dataUrl, a.via(origin.url, '/list-1'))).headers['x-cache']).toBe('MISS'));
   });
 }

@@ -105,10 +105,40 @@ describe('Redis key layout', () => {
       await inspector.set('someone-else:key', 'keep me');
       try {
         await backend.store.put(storedResponse({ url: '/mine', now: clock.now() }));
-        expect(await backend.store.clear()).toBe(1);
+        expect(await backend.store.clear()).toEqual({ urls: 1, responses: 1 });
         expect(await inspector.get('someone-else:key')).toBe('keep me');
       } finally {
         await inspector.del('someone-else:key');
       }
+    }));
+});
+
+describe('Redis usage', () => {
+  it("counts only this deployment's entries (its key prefix) and reports no bound without maxmemory", () =>
+    withInspectedBackend(async ({ clock, backend, inspector }) => {
+      await inspector.config('SET', 'maxmemory', '0');
+      await inspector.set('someone-else:key', 'not ours');
+      try {
+        await backend.store.put(storedResponse({ url: '/one', now: clock.now() }));
+        await backend.store.put(storedResponse({ url: '/two', vary: { 'accept-language': 'en' }, now: clock.now() }));
+        await backend.store.put(storedResponse({ url: '/two', vary: { 'accept-language': 'de' }, now: clock.now() }));
+        const usage = await backend.store.usage();
+        expect(usage).toMatchObject({ entries: 3, urls: 2, maxEntries: 0, maxBytes: 0 });
+        expect(usage.sizeBytes).toBeGreaterThan(0);
+      } finally {
+        await inspector.del('someone-else:key');
+      }
+    }));
+
+  it('reuses a count for two seconds, and recounts at once after a removal made here', () =>
+    withInspectedBackend(async ({ clock, backend }) => {
+      await backend.store.put(storedResponse({ url: '/a', now: clock.now() }));
+      expect((await backend.store.usage()).urls).toBe(1);
+      await backend.store.put(storedResponse({ url: '/b', now: clock.now() }));
+      expect((await backend.store.usage()).urls).toBe(1);
+      clock.advance(2_000);
+      expect((await backend.store.usage()).urls).toBe(2);
+      await backend.store.purgePrefix('https://example.test/a');
+      expect((await backend.store.usage()).urls).toBe(1);
     }));
 });

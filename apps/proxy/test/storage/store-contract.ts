@@ -114,7 +114,7 @@ export function describeStoreContract(name: string, create: (clock: ManualClock)
     it('purges by URL prefix and reports how many URLs it removed', () =>
       withStore(async ({ store, clock }) => {
         for (const url of ['/p/1', '/p/2', '/q/1']) await store.put(storedResponse({ url, now: clock.now() }));
-        expect(await store.purgePrefix('https://example.test/p/')).toBe(2);
+        expect(await store.purgePrefix('https://example.test/p/')).toEqual({ urls: 2, responses: 2 });
         const left = await store.list({ limit: 10 });
         expect(left.entries.map((e) => e.variants[0]!.url)).toEqual(['https://example.test/q/1']);
       }));
@@ -124,17 +124,18 @@ export function describeStoreContract(name: string, create: (clock: ManualClock)
         await store.put(storedResponse({ url: '/t/1', tags: ['product-1', 'all'], now: clock.now() }));
         await store.put(storedResponse({ url: '/t/2', tags: ['product-2', 'all'], now: clock.now() }));
         await store.put(storedResponse({ url: '/t/3', now: clock.now() }));
-        expect(await store.purgeTag('product-1')).toBe(1);
+        expect(await store.purgeTag('product-1')).toEqual({ urls: 1, responses: 1 });
         const left = (await store.list({ limit: 10 })).entries.map((e) => e.variants[0]!.url).sort();
         expect(left).toEqual(['https://example.test/t/2', 'https://example.test/t/3']);
-        expect(await store.purgeTag('all')).toBe(1);
-        expect(await store.purgeTag('nothing')).toBe(0);
+        expect(await store.purgeTag('all')).toEqual({ urls: 1, responses: 1 });
+        expect(await store.purgeTag('nothing')).toEqual({ urls: 0, responses: 0 });
       }));
 
-    it('clears every entry', () =>
+    it('clears every entry and reports the URLs and the stored responses (variants) removed', () =>
       withStore(async ({ store, clock }) => {
         for (const url of ['/c/1', '/c/2']) await store.put(storedResponse({ url, now: clock.now() }));
-        expect(await store.clear()).toBe(2);
+        await store.put(storedResponse({ url: '/c/2', vary: { 'accept-language': 'de' }, now: clock.now() }));
+        expect(await store.clear()).toEqual({ urls: 2, responses: 3 });
         expect((await store.list({ limit: 10 })).entries).toEqual([]);
       }));
 
@@ -142,6 +143,7 @@ export function describeStoreContract(name: string, create: (clock: ManualClock)
       withStore(async ({ store }) => {
         const usage = await store.usage();
         for (const value of Object.values(usage)) expect(value).toBeGreaterThanOrEqual(0);
+        expect(usage).toMatchObject({ entries: 0, urls: 0 });
         expect((await store.check()).ok).toBe(true);
       }));
   });

@@ -14,11 +14,13 @@ import {
   type CacheEntryInfo,
   type CacheEntrySummary,
   type CacheVariantInfo,
+  type ClearResult,
+  type PurgeResult,
 } from '@caching-proxy/shared';
 import { currentAgeSec, remainingTtlSec } from '../../cache/freshness.js';
 import { headerListToMap, headerValue } from '../../cache/headers.js';
 import { textPreview } from '../../content/text-body.js';
-import type { EntryMeta, ListedEntry, StoredResponse } from '../../storage/types.js';
+import type { EntryMeta, ListedEntry, RemovedCount, StoredResponse } from '../../storage/types.js';
 import { fail, protectedProcedure, router } from '../trpc.js';
 import { warmUrls } from '../warm.js';
 
@@ -85,6 +87,11 @@ function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
   };
 }
 
+/** A purge counts URLs (`purged`, as the entry list does) and says how many stored responses they held. */
+function purgeResult(removed: RemovedCount): PurgeResult {
+  return { purged: removed.urls, urls: removed.urls, stored_responses: removed.responses };
+}
+
 const notFound = (key: string): never => fail('PROXY_ERR_ENTRY_NOT_FOUND', `No cache entry has the key ${key}`);
 
 /**
@@ -107,7 +114,11 @@ export const cacheRouter = router({
     .query(async ({ ctx, input }) => {
       const page = await ctx.deps.admin.list({ cursor: input.cursor, limit: input.limit, filter: input.filter });
       const now = ctx.deps.clock();
-      return { entries: page.entries.map((e) => toSummary(e, now)), next_cursor: page.nextCursor ?? null };
+      return {
+        entries: page.entries.map((e) => toSummary(e, now)),
+        next_cursor: page.nextCursor ?? null,
+        total: page.total ?? null,
+      };
     }),
 
   info: protectedProcedure
@@ -141,7 +152,7 @@ export const cacheRouter = router({
     })
     .input(PurgeInputSchema)
     .output(PurgeResultSchema)
-    .mutation(async ({ ctx, input }) => ({ purged: await ctx.deps.admin.purgePrefix(input.prefix) })),
+    .mutation(async ({ ctx, input }) => purgeResult(await ctx.deps.admin.purgePrefix(input.prefix))),
 
   purgeTag: protectedProcedure
     .meta({
@@ -155,7 +166,7 @@ export const cacheRouter = router({
     })
     .input(PurgeTagInputSchema)
     .output(PurgeResultSchema)
-    .mutation(async ({ ctx, input }) => ({ purged: await ctx.deps.admin.purgeTag(input.tag) })),
+    .mutation(async ({ ctx, input }) => purgeResult(await ctx.deps.admin.purgeTag(input.tag))),
 
   warm: protectedProcedure
     .meta({
@@ -183,7 +194,10 @@ export const cacheRouter = router({
     })
     .input(z.void())
     .output(ClearResultSchema)
-    .mutation(async ({ ctx }) => ({ cleared: await ctx.deps.admin.clear() })),
+    .mutation(async ({ ctx }): Promise<ClearResult> => {
+      const removed = await ctx.deps.admin.clear();
+      return { cleared: removed.responses, urls: removed.urls, stored_responses: removed.responses };
+    }),
 
   delete: protectedProcedure
     .meta({

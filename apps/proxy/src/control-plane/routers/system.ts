@@ -59,7 +59,7 @@ export const stats = protectedProcedure
     // Storage usage is informative: an unavailable backend reports zeros rather than failing /stats.
     const usage = await Promise.resolve()
       .then(() => deps.admin.usage())
-      .catch(() => ({ entries: 0, sizeBytes: 0, maxEntries: 0, maxBytes: 0, evictions: 0 }));
+      .catch(() => ({ entries: 0, urls: 0, sizeBytes: 0, maxEntries: 0, maxBytes: 0, evictions: 0 }));
     const replicas = deps.sharedStats ? await deps.sharedStats.replicas() : [];
     return {
       scope: shared ? 'shared' : 'process',
@@ -76,6 +76,7 @@ export const stats = protectedProcedure
       bytes_from_cache: counters.bytesFromCache,
       bytes_from_origin: counters.bytesFromOrigin,
       entries: usage.entries,
+      urls: usage.urls,
       size_bytes: usage.sizeBytes,
       max_entries: usage.maxEntries,
       max_bytes: usage.maxBytes,
@@ -99,6 +100,8 @@ function outcomes(counters: StatsCounters): Omit<ReplicaStats, 'id'> {
     misses: counters.misses,
     bypasses: counters.bypasses,
     errors: counters.errors,
+    client_errors: counters.clientErrors,
+    upstream_errors: counters.errors - counters.clientErrors,
   };
 }
 

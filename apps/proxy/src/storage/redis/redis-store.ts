@@ -7,6 +7,7 @@ import {
   type ListOptions,
   type ListPage,
   type ListedEntry,
+  type RemovedCount,
   type StoreUsage,
   type StoredResponse,
 } from '../types.js';
@@ -66,6 +67,24 @@ declare module 'ioredis' {
 }
 
 /**
+ * How long a count of this prefix's entries is reused: counting walks every key with SCAN, so a
+ * dashboard polling every 2 s and a Prometheus scrape share one walk. Admin removals made through
+ * this process recount at once.
+ */
+const ENTRY_COUNT_MAX_AGE_MS = 2_000;
+
+/** Stored responses in an entry hash of `fieldCount` fields: `u`, perhaps the fence `f`, and `m:`/`b:` per variant. */
+function variantsInHash(fieldCount: number): number {
+  return Math.max(0, Math.floor((fieldCount - 1) / 2));
+}
+
+interface EntryCount {
+  urls: number;
+  responses: number;
+  countedAt: number;
+}
+
+/**
  * Entries in Redis: one hash per URL with its variants (see RedisKeys), expiry set on every write,
  * eviction left to Redis's maxmemory policy. Data-plane calls never fail: when Redis is
  * unavailable they answer "nothing stored" and the cache degrades to misses. Admin calls reject
@@ -78,6 +97,10 @@ export class RedisStore implements CacheStore, CacheAdmin {
   private readonly availability: RedisAvailability;
   private readonly clock: Clock;
   private readonly maxVariantsPerKey: number;
+  private entryCount: EntryCount | undefined;
+  private counting: Promise<EntryCount> | undefined;
+  /** Bumped by every removal, so that a walk that overlapped one is not reused. */
+  private removals = 0;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -190,6 +213,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   delete(key: string): Promise<boolean> {
+    this.forgetEntryCount();
     return this.availability.run(
       'delete',
       async () => {
@@ -206,19 +230,28 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   /** Removes only this cache's entries and tag sets (our prefix), on every master, with UNLINK — never FLUSHDB. */
-  clear(): Promise<number> {
+  clear(): Promise<RemovedCount> {
+    this.forgetEntryCount();
     return this.availability.must('clear', async () => {
       await this.fence({ op: 'all' });
-      const removed = await this.unlinkMatching(this.keys.entryPattern);
-      await this.unlinkMatching(this.keys.tagPattern);
+      const removed: RemovedCount = { urls: 0, responses: 0 };
+      for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) addRemoved(removed, await this.unlinkEntries(node, keys));
+      for await (const { node, keys } of this.scanPages(this.keys.tagPattern)) await this.unlinkEach(node, keys);
       return removed;
     });
   }
 
-  private async unlinkMatching(pattern: string): Promise<number> {
-    let removed = 0;
-    for await (const { node, keys } of this.scanPages(pattern)) removed += await this.unlinkEach(node, keys);
-    return removed;
+  /** UNLINKs entry hashes, counting the URLs removed and the variants they held. */
+  private async unlinkEntries(node: Redis, keys: string[]): Promise<RemovedCount> {
+    const counts = await Promise.all(
+      keys.map(async (k) => {
+        const fields = await node.hlen(k);
+        const unlinked = await node.unlink(k);
+        const responses = unlinked > 0 ? variantsInHash(fields) : 0;
+        return { urls: responses > 0 ? 1 : 0, responses };
+      }),
+    );
+    return counts.reduce(addRemoved, { urls: 0, responses: 0 });
   }
 
   /** The keys matching a pattern, one non-empty SCAN page at a time, on every master. */
@@ -245,16 +278,19 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   /** Every URL the tag set names whose stored variants still carry the tag. */
-  purgeTag(tag: string): Promise<number> {
+  purgeTag(tag: string): Promise<RemovedCount> {
+    this.forgetEntryCount();
     return this.availability.must('purge by tag', async () => {
       await this.fence({ op: 'tag', tag });
       const tagKey = this.keys.tag(tag);
       const members = await this.client.smembers(tagKey);
-      let purged = 0;
+      const purged: RemovedCount = { urls: 0, responses: 0 };
       for (const key of members) {
         const redisKey = this.keys.entry(key);
         const metas = await this.readMetas(this.client, redisKey);
-        if (metas.some((meta) => meta.tags.includes(tag))) purged += await this.client.unlink(redisKey);
+        if (metas.some((meta) => meta.tags.includes(tag)) && (await this.client.unlink(redisKey)) > 0) {
+          addRemoved(purged, { urls: 1, responses: metas.length });
+        }
       }
       await this.client.unlink(tagKey);
       return purged;
@@ -293,7 +329,9 @@ export class RedisStore implements CacheStore, CacheAdmin {
       }
       // A SCAN page can overshoot the limit: keep every entry found rather than lose the rest.
       const done = nodeIndex >= nodes.length;
-      return { entries, nextCursor: done ? undefined : `${nodeIndex}:${cursor}` };
+      // Without a filter the total is the (shared, recent) count of our URLs; with one it would need a full walk.
+      const total = filter === '' ? (await this.countEntries()).urls : undefined;
+      return { entries, nextCursor: done ? undefined : `${nodeIndex}:${cursor}`, total };
     });
   }
 
@@ -304,30 +342,31 @@ export class RedisStore implements CacheStore, CacheAdmin {
     return { key: this.keys.primaryKeyOf(redisKey), variants };
   }
 
-  purgePrefix(prefix: string): Promise<number> {
+  purgePrefix(prefix: string): Promise<RemovedCount> {
+    this.forgetEntryCount();
     return this.availability.must('purge', async () => {
       await this.fence({ op: 'prefix', prefix });
-      let purged = 0;
+      const purged: RemovedCount = { urls: 0, responses: 0 };
       for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) {
         const urls = await Promise.all(keys.map((k) => node.hget(k, 'u')));
         const doomed = keys.filter((_k, i) => urls[i]?.startsWith(prefix));
-        if (doomed.length > 0) purged += await this.unlinkEach(node, doomed);
+        if (doomed.length > 0) addRemoved(purged, await this.unlinkEntries(node, doomed));
       }
       return purged;
     });
   }
 
   /**
-   * From INFO on every master: keys in the database (Redis counts all of them; give the cache a
-   * database of its own), memory used and its maxmemory bound, and Redis's own evictions.
+   * This deployment's entries (keys under REDIS_KEY_PREFIX only, counted with SCAN — other keys of
+   * the database are not ours), and from INFO on every master: memory used, its `maxmemory` bound
+   * (0: no limit) and Redis's own evictions. Redis has no entry-count bound: `maxEntries` is 0.
    */
   usage(): Promise<StoreUsage> {
     return this.availability.must('usage', async () => {
-      const usage: StoreUsage = { entries: 0, sizeBytes: 0, maxEntries: 0, maxBytes: 0, evictions: 0 };
+      const count = await this.countEntries();
+      const usage: StoreUsage = { entries: count.responses, urls: count.urls, sizeBytes: 0, maxEntries: 0, maxBytes: 0, evictions: 0 };
       for (const node of masters(this.client)) {
         const info = parseInfo(await node.info());
-        const db = `db${node.options.db ?? 0}`;
-        usage.entries += Number(/keys=(\d+)/.exec(info[db] ?? '')?.[1] ?? 0);
         usage.sizeBytes += Number(info.used_memory ?? 0);
         usage.maxBytes += Number(info.maxmemory ?? 0);
         usage.evictions += Number(info.evicted_keys ?? 0);
@@ -336,10 +375,47 @@ export class RedisStore implements CacheStore, CacheAdmin {
     });
   }
 
+  private forgetEntryCount(): void {
+    this.entryCount = undefined;
+    this.removals++;
+  }
+
+  /** URLs and stored responses under our prefix; one SCAN walk shared by concurrent callers. */
+  private countEntries(): Promise<EntryCount> {
+    const cached = this.entryCount;
+    if (cached && this.clock() - cached.countedAt < ENTRY_COUNT_MAX_AGE_MS) return Promise.resolve(cached);
+    this.counting ??= (async () => {
+      const removals = this.removals;
+      const count: EntryCount = { urls: 0, responses: 0, countedAt: this.clock() };
+      for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) {
+        const lengths = await Promise.all(keys.map((k) => node.hlen(k)));
+        for (const fields of lengths) {
+          // A hash holding only an invalidation fence is no URL.
+          const variants = variantsInHash(fields);
+          if (variants === 0) continue;
+          count.urls++;
+          count.responses += variants;
+        }
+      }
+      if (removals === this.removals) this.entryCount = count;
+      return count;
+    })().finally(() => {
+      this.counting = undefined;
+    });
+    return this.counting;
+  }
+
   check(): Promise<{ ok: boolean; detail?: string }> {
     const reason = this.availability.reason;
     return Promise.resolve(reason === undefined ? { ok: true } : { ok: false, detail: reason });
   }
+}
+
+/** Adds `more` to `total` (in place) and returns it. */
+function addRemoved(total: RemovedCount, more: RemovedCount): RemovedCount {
+  total.urls += more.urls;
+  total.responses += more.responses;
+  return total;
 }
 
 function parseCursor(cursor: string | undefined): [number, string] {

@@ -1,0 +1,14 @@
+/**
+ * Whether the response a `Cache-Status` field (RFC 9211) describes is in this cache now: our member
+ * (the last one, RFC 9211 §2: each cache appends its own) says `hit` (§2.1) or `stored` (§2.6).
+ * A response that was not stored has no entry page to show.
+ */
+export function isStoredResponse(cacheStatus: string | null): boolean {
+  if (cacheStatus === null) return false;
+  const ours = cacheStatus.split(',').at(-1) ?? '';
+  const params = ours
+    .split(';')
+    .slice(1)
+    .map((param) => param.trim().split('=')[0]?.toLowerCase());
+  return params.includes('hit') || params.includes('stored');
+}
