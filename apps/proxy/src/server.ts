@@ -79,10 +79,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     redis: availability && { usable: () => availability.usable, commandErrors: () => availability.commandErrors },
   });
   const reporter = new RequestReporter(logger, metrics);
+  const originUrl = config.ORIGIN_URL === undefined ? undefined : new URL(config.ORIGIN_URL);
   const guard = new TargetGuard({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
-    allowedHosts: config.ORIGIN_URL ? [...config.ALLOWED_HOSTS, config.ORIGIN_URL.hostname] : config.ALLOWED_HOSTS,
+    allowedHosts: originUrl ? [...config.ALLOWED_HOSTS, originUrl.hostname] : config.ALLOWED_HOSTS,
   });
   const ownsAgent = deps.agent === undefined;
   const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
@@ -120,11 +121,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     history,
     replicaId,
     sharedStats,
-    tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
+    tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl, url, method }),
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
-  const reverse = config.ORIGIN_URL ? createReverseResolver(config.ORIGIN_URL) : undefined;
+  const reverse = originUrl ? createReverseResolver(originUrl) : undefined;
   const dataApp = createDataPlaneApp({
     engine,
     logger,
