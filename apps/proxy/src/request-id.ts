@@ -11,7 +11,7 @@ const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 const ID_PREFIX = randomBytes(6).toString('hex');
 let idCounter = 0;
 
-export function nextRequestId(): string {
+function nextRequestId(): string {
   idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${ID_PREFIX}-${idCounter.toString(36)}`;
 }

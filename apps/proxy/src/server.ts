@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { DrainGate } from './drain-gate.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
@@ -52,6 +53,8 @@ export interface ProxyServer {
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
   dispose(): Promise<void>;
+  /** Starts the drain: both listeners refuse new requests (503 PROXY_ERR_SHUTTING_DOWN, Connection: close). */
+  refuseNewRequests(): void;
 }
 
 /** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
@@ -133,23 +136,24 @@ export function createServer(deps: ServerDeps): ProxyServer {
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(
-    createDataPlaneListener({
-      engine,
-      resolve: reverse ?? resolveTransparentTarget,
-      addForwardedHeaders: reverse !== undefined,
-      reporter,
-      logger,
-      next: dataApp,
-    }),
-  );
+  const dataListener = createDataPlaneListener({
+    engine,
+    resolve: reverse ?? resolveTransparentTarget,
+    addForwardedHeaders: reverse !== undefined,
+    reporter,
+    logger,
+    next: dataApp,
+  });
+  // SIGTERM's drain refuses new requests on both listeners (main.ts calls refuseNewRequests).
+  const drainGate = new DrainGate();
+  const dataServer = createHttpServer(drainGate.guard(dataListener));
   listening.dataServer = dataServer;
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
-  const adminServer = createHttpServer(adminApp);
+  const adminServer = createHttpServer(drainGate.guard(adminApp));
 
   return {
     dataServer,
@@ -161,6 +165,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     metrics,
     warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
+    refuseNewRequests: () => drainGate.close(),
     dispose: async () => {
       clearInterval(sampler);
       sharedStats?.stop();
