@@ -72,7 +72,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     redisBackend?.store ??
     new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
   const sharedStats = redisBackend
-    ? new SharedStats(redisBackend.client, redisBackend.keys, replicaId, stats, redisBackend.availability, logger)
+    ? new SharedStats(redisBackend.sharedCounters, replicaId, stats, logger)
     : undefined;
   sharedStats?.start();
   const availability = redisBackend?.availability;
