@@ -69,8 +69,10 @@ function parseUrl(raw: string, schemes: readonly string[]): URL | typeof INVALID
   }
 }
 
-/** Optional text: blank means unset. */
-const optionalText = (trim: boolean) => (raw: string) => (raw.trim() === '' ? undefined : trim ? raw.trim() : raw);
+/** Optional trimmed text: blank means unset. */
+const optionalText = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
+
+// Shorthands over `setting`, one per kind of value the schema reads: parser and expected text only.
 
 function integer(name: string, defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) {
   return setting(
@@ -118,7 +120,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(name: string, val
   );
 }
 
-function host(name: string, defaultValue: string) {
+function nonEmptyHost(name: string, defaultValue: string) {
   return setting(name, defaultValue, (raw) => (raw.trim() === '' || /[\s/]/.test(raw.trim()) ? INVALID : raw.trim()), 'a host name or IP address');
 }
 
@@ -162,7 +164,7 @@ function url(name: string, defaultValue: string, schemes: readonly string[]) {
 }
 
 /** An optional base URL without query, fragment or credentials, as its href; empty means unset. */
-function optionalBaseUrl(name: string, schemes: readonly string[]) {
+function optionalUrl(name: string, schemes: readonly string[]) {
   return setting(
     name,
     '',
@@ -179,11 +181,11 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 export const ConfigSchema = z
   .object({
-    HOST: host('HOST', '0.0.0.0'),
+    HOST: nonEmptyHost('HOST', '0.0.0.0'),
     PORT: integer('PORT', 8000, 0, 65535),
-    ADMIN_HOST: host('ADMIN_HOST', '127.0.0.1'),
+    ADMIN_HOST: nonEmptyHost('ADMIN_HOST', '127.0.0.1'),
     ADMIN_PORT: integer('ADMIN_PORT', 8001, 0, 65535),
-    ADMIN_API_KEY: setting('ADMIN_API_KEY', '', optionalText(true), 'a key'),
+    ADMIN_API_KEY: setting('ADMIN_API_KEY', '', optionalText, 'a key'),
     CACHE_BACKEND: oneOf('CACHE_BACKEND', ['memory', 'redis'], 'memory'),
     CACHE_TTL: integer('CACHE_TTL', 300, 0),
     MAX_CACHE_SIZE: integer('MAX_CACHE_SIZE', 1000, 1),
@@ -192,7 +194,7 @@ export const ConfigSchema = z
     MAX_ENVELOPE_BYTES: byteSize('MAX_ENVELOPE_BYTES', '10MiB', 1024),
     CACHE_STALE_RETENTION: integer('CACHE_STALE_RETENTION', 3600, 0),
     CACHE_TARGETED_FIELDS: headerNameList('CACHE_TARGETED_FIELDS', 'CDN-Cache-Control'),
-    ORIGIN_URL: optionalBaseUrl('ORIGIN_URL', ['http', 'https']),
+    ORIGIN_URL: optionalUrl('ORIGIN_URL', ['http', 'https']),
     REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
     REDIS_SENTINELS: hostPortList('REDIS_SENTINELS'),
     REDIS_SENTINEL_NAME: setting('REDIS_SENTINEL_NAME', 'mymaster', (raw) => raw.trim() || 'mymaster', 'a name'),
@@ -221,7 +223,7 @@ export const ConfigSchema = z
       },
       'a number from 1 to 256 or "auto"',
     ),
-    WARM_URLS_FILE: setting('WARM_URLS_FILE', '', optionalText(true), 'a file path'),
+    WARM_URLS_FILE: setting('WARM_URLS_FILE', '', optionalText, 'a file path'),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
