@@ -57,6 +57,7 @@ export function parseTargetedField(value: string): CacheControl | undefined {
       continue;
     }
     const item: unknown = member[0];
+    // The package reads Decimals as numbers too, so `max-age=60.0` passes as 60 (a known leniency).
     if (INTEGER_DIRECTIVES.has(key) && !Number.isInteger(item)) return undefined;
     if (item === false) continue;
     directives.set(key, directiveValue(item));
