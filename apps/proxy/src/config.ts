@@ -27,197 +27,154 @@ export function parseByteSize(text: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-function integer(name: string, defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+/** Returned by a setting's parser for text it refuses. */
+const INVALID = Symbol('invalid');
+type Parse<T> = (raw: string) => T | typeof INVALID;
+
+/**
+ * One environment variable: the text it defaults to when unset (as the environment would give
+ * it), the parser of its text, and what it expects, for the one message of every refusal:
+ * `expected NAME to be <expected>, got "<raw>"`. Every setting of the schema is made here.
+ */
+function setting<T>(name: string, defaultText: string, parse: Parse<T>, expected: string) {
   return z
     .string()
-    .default(String(defaultValue))
-    .transform((raw, ctx) => {
-      const value = Number(raw.trim());
-      if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected ${name} to be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-        });
-        return z.NEVER;
-      }
-      return value;
+    .default(defaultText)
+    .transform((raw, ctx): T => {
+      const value = parse(raw);
+      if (value !== INVALID) return value;
+      ctx.addIssue({ code: 'custom', message: `expected ${name} to be ${expected}, got ${JSON.stringify(raw)}` });
+      return z.NEVER;
     });
+}
+
+/** `a, b,, c` → trimmed members, empty ones dropped; INVALID when one member is refused. */
+function parseList<T>(raw: string, parseMember: (member: string) => T | typeof INVALID): T[] | typeof INVALID {
+  const members: T[] = [];
+  for (const text of raw.split(',')) {
+    if (text.trim() === '') continue;
+    const member = parseMember(text.trim());
+    if (member === INVALID) return INVALID;
+    members.push(member);
+  }
+  return members;
+}
+
+function parseUrl(raw: string, schemes: readonly string[]): URL | typeof INVALID {
+  try {
+    const parsed = new URL(raw.trim());
+    return schemes.includes(parsed.protocol.slice(0, -1)) ? parsed : INVALID;
+  } catch {
+    return INVALID;
+  }
+}
+
+/** Optional trimmed text: blank means unset. */
+const optionalText = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
+
+// Shorthands over `setting`, one per kind of value the schema reads: parser and expected text only.
+
+function integer(name: string, defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return setting(
+    name,
+    String(defaultValue),
+    (raw) => (/^\d+$/.test(raw.trim()) && Number(raw) >= min && Number(raw) <= max ? Number(raw) : INVALID),
+    `an integer from ${min} to ${max}`,
+  );
 }
 
 function byteSize(name: string, defaultValue: string, min: number) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((raw, ctx) => {
-      const value = parseByteSize(raw);
-      if (value === undefined || value < min) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected ${name} to be a size of at least ${min} bytes (e.g. 1048576, 512KiB, 64MiB, 1GB), got ${JSON.stringify(raw)}`,
-        });
-        return z.NEVER;
-      }
-      return value;
-    });
+  return setting(
+    name,
+    defaultValue,
+    (raw) => {
+      const bytes = parseByteSize(raw);
+      return bytes !== undefined && bytes >= min ? bytes : INVALID;
+    },
+    `a size of at least ${min} bytes (e.g. 1048576, 512KiB, 64MiB, 1GB)`,
+  );
 }
+
+const TRUE = ['true', '1', 'yes', 'on'];
+const FALSE = ['false', '0', 'no', 'off', ''];
 
 function boolean(name: string, defaultValue: boolean) {
-  return z
-    .string()
-    .default(String(defaultValue))
-    .transform((raw, ctx) => {
-      const normalized = raw.trim().toLowerCase();
-      if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-      if (['false', '0', 'no', 'off', ''].includes(normalized)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected ${name} to be true or false, got ${JSON.stringify(raw)}` });
-      return z.NEVER;
-    });
-}
-
-function isOneOf<T extends readonly string[]>(values: T, value: string): value is T[number] {
-  return values.includes(value);
+  return setting(
+    name,
+    String(defaultValue),
+    (raw) => (TRUE.includes(raw.trim().toLowerCase()) ? true : FALSE.includes(raw.trim().toLowerCase()) ? false : INVALID),
+    'true or false',
+  );
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(name: string, values: T, defaultValue: T[number]) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((raw, ctx): T[number] => {
-      const normalized = raw.trim().toLowerCase();
-      if (isOneOf(values, normalized)) return normalized;
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected ${name} to be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`,
-      });
-      return z.NEVER;
-    });
+  const isValue = (value: string): value is T[number] => values.includes(value);
+  return setting(
+    name,
+    defaultValue,
+    (raw) => {
+      const value = raw.trim().toLowerCase();
+      return isValue(value) ? value : INVALID;
+    },
+    `one of ${values.join(', ')}`,
+  );
 }
 
 function nonEmptyHost(name: string, defaultValue: string) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((raw, ctx) => {
-      const value = raw.trim();
-      if (value === '' || /[\s/]/.test(value)) {
-        ctx.addIssue({ code: 'custom', message: `expected ${name} to be a host name or IP address, got ${JSON.stringify(raw)}` });
-        return z.NEVER;
-      }
-      return value;
-    });
+  return setting(name, defaultValue, (raw) => (raw.trim() === '' || /[\s/]/.test(raw.trim()) ? INVALID : raw.trim()), 'a host name or IP address');
 }
 
 /** `a.example.com, *.internal, 10.0.0.5` → lowercase host patterns. */
 function hostList(name: string) {
-  return z
-    .string()
-    .default('')
-    .transform((raw, ctx) => {
-      const hosts = raw
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter((h) => h !== '');
-      const bad = hosts.filter((h) => !/^(\*\.)?[a-z0-9.\-_:[\]]+$/.test(h));
-      if (bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected ${name} to be a comma-separated list of host names, *.suffix patterns or IP addresses, got ${JSON.stringify(bad.join(','))}`,
-        });
-        return z.NEVER;
-      }
-      return hosts;
-    });
-}
-
-function url(name: string, defaultValue: string, schemes: readonly string[]) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((raw, ctx) => {
-      try {
-        const parsed = new URL(raw.trim());
-        if (schemes.includes(parsed.protocol.slice(0, -1))) return raw.trim();
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected ${name} to be a ${schemes.join('/')} URL, got ${JSON.stringify(raw)}`,
-      });
-      return z.NEVER;
-    });
+  return setting(
+    name,
+    '',
+    (raw) => parseList(raw.toLowerCase(), (h) => (/^(\*\.)?[a-z0-9.\-_:[\]]+$/.test(h) ? h : INVALID)),
+    'a comma-separated list of host names, *.suffix patterns or IP addresses',
+  );
 }
 
 /** `CDN-Cache-Control, Acme-Cache-Control` → lowercase field names, in order. */
 function headerNameList(name: string, defaultValue: string) {
-  return z
-    .string()
-    .default(defaultValue)
-    .transform((raw, ctx) => {
-      const names = raw
-        .split(',')
-        .map((n) => n.trim().toLowerCase())
-        .filter((n) => n !== '');
-      const bad = names.filter((n) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(n));
-      if (bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected ${name} to be a comma-separated list of header field names, got ${JSON.stringify(raw)}`,
-        });
-        return z.NEVER;
-      }
-      return names;
-    });
+  return setting(
+    name,
+    defaultValue,
+    (raw) => parseList(raw.toLowerCase(), (n) => (/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(n) ? n : INVALID)),
+    'a comma-separated list of header field names',
+  );
 }
 
 /** `host:port,host:port` (IPv6 as `[::1]:26379`) → [{ host, port }]. */
 function hostPortList(name: string) {
-  return z
-    .string()
-    .default('')
-    .transform((raw, ctx) => {
-      const members = raw
-        .split(',')
-        .map((m) => m.trim())
-        .filter((m) => m !== '');
-      const parsed: { host: string; port: number }[] = [];
-      for (const member of members) {
+  return setting(
+    name,
+    '',
+    (raw) =>
+      parseList(raw, (member) => {
         const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(member);
         const port = Number(match?.[2]);
-        if (!match || port < 1 || port > 65535) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `expected ${name} to be a comma-separated list of host:port, got ${JSON.stringify(member)}`,
-          });
-          return z.NEVER;
-        }
-        parsed.push({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
-      }
-      return parsed;
-    });
+        return match && port >= 1 && port <= 65535 ? { host: match[1]!.replace(/^\[|\]$/g, ''), port } : INVALID;
+      }),
+    'a comma-separated list of host:port',
+  );
 }
 
-/** An optional http(s) base URL without query or fragment; empty means unset. */
+function url(name: string, defaultValue: string, schemes: readonly string[]) {
+  return setting(name, defaultValue, (raw) => (parseUrl(raw, schemes) === INVALID ? INVALID : raw.trim()), `a ${schemes.join('/')} URL`);
+}
+
+/** An optional base URL without query, fragment or credentials, as its href; empty means unset. */
 function optionalUrl(name: string, schemes: readonly string[]) {
-  return z
-    .string()
-    .optional()
-    .transform((raw, ctx): URL | undefined => {
-      if (raw === undefined || raw.trim() === '') return undefined;
-      try {
-        const parsed = new URL(raw.trim());
-        if (schemes.includes(parsed.protocol.slice(0, -1)) && parsed.search === '' && parsed.hash === '' && !parsed.username) {
-          return parsed;
-        }
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected ${name} to be a ${schemes.join('/')} URL without query, fragment or credentials (e.g. http://app:3000), got ${JSON.stringify(raw)}`,
-      });
-      return z.NEVER;
-    });
+  return setting(
+    name,
+    '',
+    (raw) => {
+      if (raw.trim() === '') return undefined;
+      const parsed = parseUrl(raw, schemes);
+      return parsed !== INVALID && parsed.search === '' && parsed.hash === '' && !parsed.username ? parsed.href : INVALID;
+    },
+    `a ${schemes.join('/')} URL without query, fragment or credentials (e.g. http://app:3000)`,
+  );
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -228,10 +185,7 @@ export const ConfigSchema = z
     PORT: integer('PORT', 8000, 0, 65535),
     ADMIN_HOST: nonEmptyHost('ADMIN_HOST', '127.0.0.1'),
     ADMIN_PORT: integer('ADMIN_PORT', 8001, 0, 65535),
-    ADMIN_API_KEY: z
-      .string()
-      .optional()
-      .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+    ADMIN_API_KEY: setting('ADMIN_API_KEY', '', optionalText, 'a key'),
     CACHE_BACKEND: oneOf('CACHE_BACKEND', ['memory', 'redis'], 'memory'),
     CACHE_TTL: integer('CACHE_TTL', 300, 0),
     MAX_CACHE_SIZE: integer('MAX_CACHE_SIZE', 1000, 1),
@@ -243,25 +197,15 @@ export const ConfigSchema = z
     ORIGIN_URL: optionalUrl('ORIGIN_URL', ['http', 'https']),
     REDIS_URL: url('REDIS_URL', 'redis://localhost:6379', ['redis', 'rediss']),
     REDIS_SENTINELS: hostPortList('REDIS_SENTINELS'),
-    REDIS_SENTINEL_NAME: z.string().default('mymaster').transform((raw) => raw.trim() || 'mymaster'),
-    REDIS_SENTINEL_PASSWORD: z
-      .string()
-      .optional()
-      .transform((raw) => (raw && raw !== '' ? raw : undefined)),
+    REDIS_SENTINEL_NAME: setting('REDIS_SENTINEL_NAME', 'mymaster', (raw) => raw.trim() || 'mymaster', 'a name'),
+    REDIS_SENTINEL_PASSWORD: setting('REDIS_SENTINEL_PASSWORD', '', (raw) => (raw === '' ? undefined : raw), 'a password'),
     REDIS_CLUSTER_NODES: hostPortList('REDIS_CLUSTER_NODES'),
-    REDIS_KEY_PREFIX: z
-      .string()
-      .default('caching-proxy:')
-      .transform((raw, ctx) => {
-        if (!/^[\x21-\x7e]{1,64}$/.test(raw) || /[{}*?[\]]/.test(raw)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `expected REDIS_KEY_PREFIX to be 1-64 printable characters without spaces, braces or glob characters, got ${JSON.stringify(raw)}`,
-          });
-          return z.NEVER;
-        }
-        return raw;
-      }),
+    REDIS_KEY_PREFIX: setting(
+      'REDIS_KEY_PREFIX',
+      'caching-proxy:',
+      (raw) => (/^[\x21-\x7e]{1,64}$/.test(raw) && !/[{}*?[\]]/.test(raw) ? raw : INVALID),
+      '1-64 printable characters without spaces, braces or glob characters',
+    ),
     REDIS_COMMAND_TIMEOUT_MS: integer('REDIS_COMMAND_TIMEOUT_MS', 250, 10, 60_000),
     L1_MAX_BYTES: byteSize('L1_MAX_BYTES', '64MiB', 0),
     ALLOW_PRIVATE_NETWORKS: boolean('ALLOW_PRIVATE_NETWORKS', false),
@@ -269,20 +213,17 @@ export const ConfigSchema = z
     UPSTREAM_TIMEOUT_MS: integer('UPSTREAM_TIMEOUT_MS', 30_000, 1),
     SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    WORKERS: z
-      .string()
-      .default('1')
-      .transform((raw, ctx) => {
+    WORKERS: setting(
+      'WORKERS',
+      '1',
+      (raw) => {
         const value = raw.trim().toLowerCase();
         if (value === 'auto') return availableParallelism();
-        if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 256) return Number(value);
-        ctx.addIssue({ code: 'custom', message: `expected WORKERS to be a number from 1 to 256 or "auto", got ${JSON.stringify(raw)}` });
-        return z.NEVER;
-      }),
-    WARM_URLS_FILE: z
-      .string()
-      .optional()
-      .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+        return /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 256 ? Number(value) : INVALID;
+      },
+      'a number from 1 to 256 or "auto"',
+    ),
+    WARM_URLS_FILE: setting('WARM_URLS_FILE', '', optionalText, 'a file path'),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
@@ -308,7 +249,10 @@ export const ConfigSchema = z
     }
   });
 
-export type Config = z.output<typeof ConfigSchema>;
+/** Recursively readonly: the parsed configuration is deep-frozen. */
+type DeepReadonly<T> = T extends (infer M)[] ? readonly DeepReadonly<M>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type Config = DeepReadonly<z.output<typeof ConfigSchema>>;
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, string>>;
 export type LogLevel = Config['LOG_LEVEL'];
 
@@ -322,12 +266,24 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment-like record; throws one ConfigError naming every bad variable. */
+/** Freezes a parsed value and every object and array it holds (they are all plain data). */
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
+
+/**
+ * Parses an environment-like record into the deep-frozen configuration; throws one ConfigError
+ * naming every bad variable.
+ */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const result = ConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return deepFreeze(result.data);
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? 'configuration');
     return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ProxyError, isProxyError, toErrorResponse } from './errors.js';
+import { writeErrorResponse } from './error-response.js';
+import { ProxyError, isProxyError } from './errors.js';
 import type { Logger } from './logger.js';
+import { requestIdOf } from './request-id.js';
 
 /** Errors raised by Express's own body parsers carry a `type`; give them stable codes. */
 function fromBodyParser(error: { type?: string; status?: number }): ProxyError | undefined {
@@ -30,9 +32,7 @@ export function createJsonErrorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const { status, body } = toErrorResponse(mapped);
-    // Errors are never cached, here or by any cache in front of us.
-    res.status(status).set('cache-control', 'no-store').json(body);
+    writeErrorResponse(res, mapped, requestIdOf(req));
   };
 }
 

@@ -79,10 +79,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    // Responses still in flight tell their clients not to reuse the connection.
-    for (const server of [proxy.dataServer, proxy.adminServer]) {
-      server.on('request', (_req, res) => res.setHeader('connection', 'close'));
-    }
+    // Requests in flight finish; new ones on kept-alive connections get 503 and Connection: close.
+    proxy.refuseNewRequests();
     const forced = setTimeout(() => {
       logger.warn({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, 'drain timed out; closing remaining connections');
       proxy.dataServer.closeAllConnections();

@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { DrainGate } from './drain-gate.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
@@ -55,6 +56,8 @@ export interface ProxyServer {
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
   dispose(): Promise<void>;
+  /** Starts the drain: both listeners refuse new requests (503 PROXY_ERR_SHUTTING_DOWN, Connection: close). */
+  refuseNewRequests(): void;
 }
 
 /** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
@@ -72,7 +75,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     redisBackend?.store ??
     new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
   const sharedStats = redisBackend
-    ? new SharedStats(redisBackend.client, redisBackend.keys, replicaId, stats, redisBackend.availability, logger)
+    ? new SharedStats(redisBackend.sharedCounters, replicaId, stats, logger)
     : undefined;
   sharedStats?.start();
   const availability = redisBackend?.availability;
@@ -82,10 +85,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     redis: availability && { usable: () => availability.usable, commandErrors: () => availability.commandErrors },
   });
   const reporter = new RequestReporter(logger, metrics);
+  const originUrl = config.ORIGIN_URL === undefined ? undefined : new URL(config.ORIGIN_URL);
   const guard = new TargetGuard({
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
-    allowedHosts: config.ORIGIN_URL ? [...config.ALLOWED_HOSTS, config.ORIGIN_URL.hostname] : config.ALLOWED_HOSTS,
+    allowedHosts: originUrl ? [...config.ALLOWED_HOSTS, originUrl.hostname] : config.ALLOWED_HOSTS,
   });
   const ownsAgent = deps.agent === undefined;
   const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
@@ -124,11 +128,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     history,
     replicaId,
     sharedStats,
-    tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
+    tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl, url, method }),
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
-  const reverse = config.ORIGIN_URL ? createReverseResolver(config.ORIGIN_URL) : undefined;
+  const reverse = originUrl ? createReverseResolver(originUrl) : undefined;
   const dataApp = createDataPlaneApp({
     engine,
     logger,
@@ -136,23 +140,24 @@ export function createServer(deps: ServerDeps): ProxyServer {
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(
-    createDataPlaneListener({
-      engine,
-      resolve: reverse ?? resolveTransparentTarget,
-      addForwardedHeaders: reverse !== undefined,
-      reporter,
-      logger,
-      next: dataApp,
-    }),
-  );
+  const dataListener = createDataPlaneListener({
+    engine,
+    resolve: reverse ?? resolveTransparentTarget,
+    addForwardedHeaders: reverse !== undefined,
+    reporter,
+    logger,
+    next: dataApp,
+  });
+  // SIGTERM's drain refuses new requests on both listeners (main.ts calls refuseNewRequests).
+  const drainGate = new DrainGate();
+  const dataServer = createHttpServer(drainGate.guard(dataListener));
   listening.dataServer = dataServer;
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
-  const adminServer = createHttpServer(adminApp);
+  const adminServer = createHttpServer(drainGate.guard(adminApp));
 
   return {
     dataServer,
@@ -164,6 +169,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     metrics,
     warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
+    refuseNewRequests: () => drainGate.close(),
     dispose: async () => {
       clearInterval(sampler);
       sharedStats?.stop();

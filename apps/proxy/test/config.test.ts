@@ -214,3 +214,27 @@ describe('parseByteSize', () => {
     expect(parseByteSize(text)).toBeUndefined();
   });
 });
+
+describe('the parsed configuration', () => {
+  it('is deeply frozen: no setting, list or list member can be changed after startup', () => {
+    const config = parseConfig({ ALLOWED_HOSTS: 'a.example', REDIS_SENTINELS: 'sentinel-a:26379', ORIGIN_URL: 'http://app:3000' });
+    for (const part of [config, config.ALLOWED_HOSTS, config.CACHE_TARGETED_FIELDS, config.REDIS_SENTINELS, config.REDIS_SENTINELS[0]]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    expect(() => {
+      (config as { PORT: number }).PORT = 1;
+    }).toThrow(TypeError);
+    expect(() => (config.ALLOWED_HOSTS as string[]).push('evil.example')).toThrow(TypeError);
+    expect(() => {
+      (config.REDIS_SENTINELS[0] as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    // URLs are kept as text (a URL object's setters would ignore the freeze).
+    expect(config.ORIGIN_URL).toBe('http://app:3000/');
+  });
+
+  it('refuses an ORIGIN_URL with a query, a fragment or credentials', () => {
+    for (const raw of ['http://app:3000/?a=1', 'http://app:3000/#top', 'http://user:pw@app:3000', 'ftp://app']) {
+      expect(configErrorOf({ ORIGIN_URL: raw }).message).toContain('expected ORIGIN_URL to be a http/https URL without query');
+    }
+  });
+});

@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ErrorBody } from '@caching-proxy/shared';
+import { Client } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
@@ -145,6 +147,45 @@ describe('the proxy process', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(response.text).toBe('finished after SIGTERM');
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('on SIGTERM, refuses a new request on a kept-alive connection with 503 PROXY_ERR_SHUTTING_DOWN and Connection: close', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived: () => void = () => {};
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    origin = await startOrigin(async (_req, res) => {
+      arrived();
+      await released;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('in flight');
+    });
+    proc = spawnProxy(BASE_ENV);
+    const listening = await proc.waitForLog('caching-proxy listening');
+    // One kept-alive connection: its first request is in flight when SIGTERM comes.
+    const client = new Client(String(listening.data), { pipelining: 1 });
+    try {
+      const inFlight = client.request({ method: 'GET', path: `/http/${origin.url}/slow` });
+      await requestArrived;
+      const stopping = proc.waitForLog('shutting down: no new connections, draining in-flight requests');
+      proc.child.kill('SIGTERM');
+      await stopping;
+      release();
+      const first = await inFlight;
+      expect(first.statusCode).toBe(200);
+      expect(await first.body.text()).toBe('in flight');
+
+      const refused = await client.request({ method: 'GET', path: `/http/${origin.url}/new` });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers.connection).toBe('close');
+      const { error } = (await refused.body.json()) as ErrorBody;
+      expect(error.code).toBe('PROXY_ERR_SHUTTING_DOWN');
+      expect(error.request_id).toBe(refused.headers['x-request-id']);
+      expect(origin.hits('/new')).toBe(0);
+    } finally {
+      await client.close();
+    }
     expect(await proc.exited).toEqual({ code: 0, signal: null });
   });
 });

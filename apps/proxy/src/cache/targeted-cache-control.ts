@@ -1,11 +1,13 @@
+import { parseDictionary, Token, type InnerList, type Item } from 'structured-headers';
 import { parseCacheControl, type CacheControl } from './cache-control.js';
 import { headerValue, type HeaderMap } from './headers.js';
 
 /**
  * Targeted cache control (RFC 9213). A cache with a target list (e.g. `CDN-Cache-Control`) uses
  * the first listed field that has a valid, non-empty value instead of Cache-Control and Expires
- * (§2.2). Targeted fields are Structured Field Dictionaries (RFC 8941 §3.2); one that does not
- * parse, or whose cache directives have the wrong type, is ignored as if absent.
+ * (§2.2). Targeted fields are Structured Field Dictionaries (RFC 8941 §3.2, parsed by the
+ * `structured-headers` package); one that does not parse, or whose cache directives have the
+ * wrong type, is ignored as if absent (§2.1).
  */
 export interface ResponseCacheDirectives {
   directives: CacheControl;
@@ -15,61 +17,50 @@ export interface ResponseCacheDirectives {
   targetedField?: string;
 }
 
-const KEY = /^[a-z*][a-z0-9_\-.*]*$/;
-const INTEGER = /^-?\d{1,15}$/;
-const DECIMAL = /^-?\d{1,12}\.\d{1,3}$/;
-const TOKEN = /^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*$/;
-/** RFC 8941 §3.3.3: printable ASCII, with `"` and `\` escaped. */
-const STRING = /^"(?:[ !#-[\]-~]|\\["\\])*"$/;
-/** Directives whose value must be an integer (RFC 9111 delta-seconds, RFC 5861). */
+/** Directives whose value must be an Integer (RFC 9213 §2.1: RFC 9111 delta-seconds, RFC 5861). */
 const INTEGER_DIRECTIVES = new Set(['max-age', 's-maxage', 'stale-while-revalidate', 'stale-if-error']);
 
-/** Splits on commas outside quoted strings. */
-function splitMembers(text: string): string[] {
-  const members: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
-    if (c === ',' && !quoted) {
-      members.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
-  }
-  members.push(current);
-  return members;
+/**
+ * A directive's value as Cache-Control parsing gives it: text, or `true` for a bare directive.
+ * Typed `unknown`: the package's BareItem names DOM types (BufferSource) that Node's types lack.
+ */
+function directiveValue(value: unknown): string | true {
+  if (value === true) return true;
+  if (typeof value === 'number' || typeof value === 'string' || value instanceof Token) return String(value);
+  // Byte sequences, dates and display strings mean nothing to a cache: only their presence counts.
+  return true;
 }
 
-/** An SF Dictionary as cache directives, or undefined when it is not a valid one. */
+function isInnerList(member: Item | InnerList): member is InnerList {
+  return Array.isArray(member[0]);
+}
+
+/**
+ * An SF Dictionary (RFC 8941 §4.2.2) as cache directives, or undefined when it is not a valid
+ * one. Parameters are allowed and ignored; `?0` members are absent, `?1` members present; an
+ * Inner List counts as presence (`private=("a" "b")` is read like `private`, the conservative
+ * reading). Keys must be lowercase, as RFC 8941 requires.
+ */
 export function parseTargetedField(value: string): CacheControl | undefined {
   if (value.trim() === '') return undefined;
+  let dictionary;
+  try {
+    dictionary = parseDictionary(value);
+  } catch {
+    return undefined;
+  }
   const directives = new Map<string, string | true>();
-  for (const rawMember of splitMembers(value)) {
-    const member = rawMember.trim();
-    if (member === '') return undefined;
-    // Parameters (`;a=1`) are allowed by RFC 8941 and meaningless here.
-    const [item] = member.split(';');
-    const eq = item!.indexOf('=');
-    // Keys are lowercase in RFC 8941; upper case is accepted, as HTTP directive names are case-insensitive.
-    const key = (eq === -1 ? item! : item!.slice(0, eq)).toLowerCase();
-    if (!KEY.test(key)) return undefined;
-    if (eq === -1) {
+  for (const [key, member] of dictionary) {
+    if (isInnerList(member)) {
+      if (INTEGER_DIRECTIVES.has(key)) return undefined;
       directives.set(key, true);
       continue;
     }
-    const raw = item!.slice(eq + 1);
-    let parsed: string | true;
-    if (INTEGER.test(raw) || DECIMAL.test(raw)) parsed = raw;
-    else if (raw === '?1') parsed = true;
-    else if (raw === '?0') continue;
-    else if (TOKEN.test(raw)) parsed = raw;
-    else if (STRING.test(raw)) parsed = raw.slice(1, -1).replace(/\\(["\\])/g, '$1');
-    else return undefined;
-    if (INTEGER_DIRECTIVES.has(key) && (typeof parsed !== 'string' || !INTEGER.test(raw))) return undefined;
-    directives.set(key, parsed);
+    const item: unknown = member[0];
+    // The package reads Decimals as numbers too, so `max-age=60.0` passes as 60 (a known leniency).
+    if (INTEGER_DIRECTIVES.has(key) && !Number.isInteger(item)) return undefined;
+    if (item === false) continue;
+    directives.set(key, directiveValue(item));
   }
   return directives;
 }

@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import type { Registry } from 'prom-client';
-import { toErrorResponse, ProxyError } from '../errors.js';
+import { writeErrorResponse } from '../error-response.js';
+import { ProxyError } from '../errors.js';
+import { requestIdOf } from '../request-id.js';
 import { apiKeyMatches, bearerToken } from './auth.js';
 
 /**
@@ -11,10 +13,12 @@ export function metricsRoute(registry: Registry, apiKey: string | undefined): Ro
   const routes = express.Router();
   routes.get('/metrics', (req, res, next) => {
     if (apiKey !== undefined && !apiKeyMatches(bearerToken(req), apiKey)) {
-      const { status, body } = toErrorResponse(
+      writeErrorResponse(
+        res,
         new ProxyError('PROXY_ERR_UNAUTHORIZED', 'Send the admin API key as `Authorization: Bearer <ADMIN_API_KEY>`'),
+        requestIdOf(req),
+        { 'www-authenticate': 'Bearer realm="caching-proxy"' },
       );
-      res.status(status).set('www-authenticate', 'Bearer realm="caching-proxy"').json(body);
       return;
     }
     registry.metrics().then(

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { isProxyError, toErrorResponse } from '../errors.js';
+import { writeErrorResponse } from '../error-response.js';
+import { isProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
@@ -87,14 +88,6 @@ function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: Serv
     reporter.finish(req, res, 'error');
     return;
   }
-  const { status, body } = toErrorResponse(error);
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-request-id': reporter.requestId(req),
-  });
-  res.end(text);
+  writeErrorResponse(res, error, reporter.requestId(req));
   reporter.finish(req, res, 'error');
 }

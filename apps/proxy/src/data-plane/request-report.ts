@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
+import { requestIdOf } from '../request-id.js';
 import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome } from '../stats/stats.js';
 
@@ -17,20 +17,6 @@ interface RequestTrace {
 
 const TRACE = Symbol('caching-proxy.trace');
 type Traced = IncomingMessage & { [TRACE]?: RequestTrace };
-
-/** A client's own X-Request-Id is kept when it is a sane token; otherwise one is made. */
-const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-/**
- * Request ids made here: a random prefix per process and a counter — unique across replicas and
- * restarts, and far cheaper than a UUID per request.
- */
-const ID_PREFIX = randomBytes(6).toString('hex');
-let idCounter = 0;
-function nextRequestId(): string {
-  idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `${ID_PREFIX}-${idCounter.toString(36)}`;
-}
 
 /** `scheme://user:pass@host` → `scheme://[redacted]@host`, for targets logged before validation. */
 function redactCredentials(text: string): string {
@@ -57,8 +43,7 @@ export class RequestReporter {
    * out with the response headers (responders add it: setHeader would merge repeated fields).
    */
   begin(req: IncomingMessage): string {
-    const header = req.headers['x-request-id'];
-    const id = typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : nextRequestId();
+    const id = requestIdOf(req);
     (req as Traced)[TRACE] = { id, startedAt: performance.now() };
     return id;
   }
@@ -70,7 +55,7 @@ export class RequestReporter {
   }
 
   requestId(req: IncomingMessage): string {
-    return (req as Traced)[TRACE]?.id ?? nextRequestId();
+    return (req as Traced)[TRACE]?.id ?? requestIdOf(req);
   }
 
   /** Called once the response is complete (or the request ended in error). */

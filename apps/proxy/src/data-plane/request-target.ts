@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { ProxyError } from '../errors.js';
 import { parseTargetUrl, parseTransparentTarget } from './target.js';
@@ -24,22 +25,21 @@ export type TargetResolver = (rawUrl: string) => ResolvedTarget | undefined;
  * never mutated after resolution.
  */
 class TargetCache {
-  private readonly targets = new Map<string, ResolvedTarget>();
+  private readonly targets: BoundedMap<string, ResolvedTarget>;
 
   constructor(
-    private readonly capacity = 4096,
+    capacity = 4096,
     private readonly maxRawLength = 2048,
-  ) {}
+  ) {
+    this.targets = new BoundedMap(capacity);
+  }
 
   resolve(raw: string, parse: () => URL): ResolvedTarget {
     const cached = this.targets.get(raw);
     if (cached) return cached;
     const url = parse();
     const resolved = { url, key: entryKeyFor(url) };
-    if (raw.length <= this.maxRawLength) {
-      if (this.targets.size >= this.capacity) this.targets.delete(this.targets.keys().next().value!);
-      this.targets.set(raw, resolved);
-    }
+    if (raw.length <= this.maxRawLength) this.targets.set(raw, resolved);
     return resolved;
   }
 }

@@ -1,10 +1,19 @@
 import type { Logger } from '../logger.js';
-import type { RedisAvailability } from '../storage/redis/availability.js';
-import type { RedisClient } from '../storage/redis/connection.js';
-import type { RedisKeys } from '../storage/redis/keys.js';
 import { emptyCounters, type Stats, type StatsCounters } from './stats.js';
 
-const REPLICA_TTL_SEC = 24 * 60 * 60;
+/**
+ * Where replicas add up their counters (Redis hashes with the Redis backend:
+ * storage/redis/shared-counters.ts). Calls never throw: Redis being down reads as
+ * false / undefined / [].
+ */
+export interface SharedCounterStore {
+  /** Adds the deltas to the shared totals and to the replica's own; false when not written. */
+  add(replicaId: string, deltas: readonly (readonly [name: string, delta: number])[]): Promise<boolean>;
+  /** The totals as stored (text), undefined when unavailable. */
+  totals(): Promise<Record<string, string> | undefined>;
+  /** Each live replica's counters as stored. */
+  replicas(): Promise<{ id: string; fields: Record<string, string> }[]>;
+}
 
 function parseCounters(fields: Record<string, string>): StatsCounters {
   const counters = emptyCounters();
@@ -16,9 +25,9 @@ function parseCounters(fields: Record<string, string>): StatsCounters {
 }
 
 /**
- * Stats shared by every replica: each process adds what it counted to Redis hashes (the shared
- * totals and its own), in batches, so the hit path never waits for Redis. Deltas that could not
- * be written (Redis down) are kept and written later: nothing is lost.
+ * Stats shared by every replica: each process adds what it counted to the shared store (the
+ * shared totals and its own), in batches, so the hit path never waits for Redis. Deltas that
+ * could not be written (Redis down) are kept and written later: nothing is lost.
  */
 export class SharedStats {
   private flushed: StatsCounters = emptyCounters();
@@ -26,11 +35,9 @@ export class SharedStats {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly client: RedisClient,
-    private readonly keys: RedisKeys,
+    private readonly store: SharedCounterStore,
     readonly replicaId: string,
     private readonly stats: Stats,
-    private readonly availability: RedisAvailability,
     private readonly logger: Logger,
   ) {}
 
@@ -57,44 +64,19 @@ export class SharedStats {
       .map((name) => [name, current[name] - this.flushed[name]] as const)
       .filter(([, delta]) => delta !== 0);
     if (deltas.length === 0) return;
-    const replicaKey = this.keys.replicaStats(this.replicaId);
-    const written = await this.availability.run(
-      'stats',
-      async () => {
-        // Separate commands: in a Cluster these keys live in different slots.
-        await Promise.all([
-          ...deltas.map(([name, delta]) => this.client.hincrby(this.keys.stats, name, delta)),
-          ...deltas.map(([name, delta]) => this.client.hincrby(replicaKey, name, delta)),
-          this.client.expire(replicaKey, REPLICA_TTL_SEC),
-          this.client.sadd(this.keys.replicas, this.replicaId),
-        ]);
-        return true;
-      },
-      false,
-    );
-    if (written) this.flushed = current;
+    if (await this.store.add(this.replicaId, deltas)) this.flushed = current;
     else this.logger.debug('stats not written to redis; kept for the next flush');
   }
 
   /** The totals of every replica, or undefined when Redis is unavailable. */
   async totals(): Promise<StatsCounters | undefined> {
     await this.flush();
-    return this.availability.run('stats', async () => parseCounters(await this.client.hgetall(this.keys.stats)), undefined);
+    const fields = await this.store.totals();
+    return fields && parseCounters(fields);
   }
 
   /** Each live replica's own counters. */
   async replicas(): Promise<{ id: string; counters: StatsCounters }[]> {
-    return this.availability.run(
-      'stats',
-      async () => {
-        const ids = await this.client.smembers(this.keys.replicas);
-        const all = await Promise.all(ids.map((id) => this.client.hgetall(this.keys.replicaStats(id))));
-        const live = ids.map((id, i) => ({ id, fields: all[i]! })).filter((r) => Object.keys(r.fields).length > 0);
-        const gone = ids.filter((id) => !live.some((r) => r.id === id));
-        if (gone.length > 0) await this.client.srem(this.keys.replicas, ...gone);
-        return live.map((r) => ({ id: r.id, counters: parseCounters(r.fields) }));
-      },
-      [],
-    );
+    return (await this.store.replicas()).map((r) => ({ id: r.id, counters: parseCounters(r.fields) }));
   }
 }

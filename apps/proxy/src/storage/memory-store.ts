@@ -41,7 +41,6 @@ function liveVariants(group: VariantGroup, now: number): readonly StoredResponse
  * bound counts variants.
  */
 export class MemoryStore implements CacheStore, CacheAdmin {
-  readonly backend = 'memory' as const;
   private readonly lru: LRUCache<string, VariantGroup>;
   private readonly clock: Clock;
   private readonly maxEntries: number;

@@ -9,8 +9,6 @@ import type { CacheAdmin, CacheStore, ListOptions, ListPage, MaybePromise, Remov
  * change anywhere is published so that every replica drops its copy (InvalidationBus).
  */
 export class TieredStore implements CacheStore, CacheAdmin {
-  readonly backend = 'redis' as const;
-
   constructor(
     private readonly redis: RedisStore,
     private readonly l1: MemoryStore | undefined,

@@ -60,7 +60,6 @@ export interface StoredResponse {
 
 /** What the data plane needs from storage. */
 export interface CacheStore {
-  readonly backend: 'memory' | 'redis';
   /** The stored variants of a primary key, undefined when there are none. */
   getVariants(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
   /**
@@ -122,7 +121,6 @@ export interface ListPage {
 
 /** What the control plane needs from storage. */
 export interface CacheAdmin {
-  readonly backend: 'memory' | 'redis';
   /** Every variant stored under a primary key (without refreshing its LRU position). */
   info(key: string): MaybePromise<readonly StoredResponse[] | undefined>;
   delete(key: string): MaybePromise<boolean>;

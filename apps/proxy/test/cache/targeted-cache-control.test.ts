@@ -22,6 +22,40 @@ describe('parseTargetedField (RFC 9213 §2.1, an RFC 8941 Dictionary)', () => {
     );
   });
 
+  it('honours max-age beside a quoted string holding a semicolon: max-age=60, private="a;b" (RFC 8941 §3.3.3)', () => {
+    expect(parseTargetedField('max-age=60, private="a;b"')).toEqual(
+      new Map<string, string | true>([
+        ['max-age', '60'],
+        ['private', 'a;b'],
+      ]),
+    );
+  });
+
+  it('honours a string with an escaped backslash and an escaped quote (RFC 8941 §3.3.3)', () => {
+    expect(parseTargetedField('no-cache="a\\\\", max-age=60')).toEqual(
+      new Map<string, string | true>([
+        ['no-cache', 'a\\'],
+        ['max-age', '60'],
+      ]),
+    );
+    expect(parseTargetedField('no-cache="say \\"hi\\"", s-maxage=5')).toEqual(
+      new Map<string, string | true>([
+        ['no-cache', 'say "hi"'],
+        ['s-maxage', '5'],
+      ]),
+    );
+  });
+
+  it('reads tokens, and inner lists as present (RFC 8941 §3.1.1)', () => {
+    expect(parseTargetedField('x=tok/en, private=("a" "b"), max-age=1')).toEqual(
+      new Map<string, string | true>([
+        ['x', 'tok/en'],
+        ['private', true],
+        ['max-age', '1'],
+      ]),
+    );
+  });
+
   it('accepts unknown extension members', () => {
     expect(parseTargetedField('foobar, max-age=10')?.get('max-age')).toBe('10');
   });
@@ -32,6 +66,9 @@ describe('parseTargetedField (RFC 9213 §2.1, an RFC 8941 Dictionary)', () => {
     ['a decimal max-age', 'max-age=1.5'],
     ['an empty member', 'max-age=10,,private'],
     ['an empty value', ''],
+    ['an unterminated string', 'max-age=60, private="a'],
+    ['an inner list where max-age needs an integer', 'max-age=(60)'],
+    ['an upper-case key (RFC 8941 keys are lowercase)', 'Max-Age=60'],
   ])('is undefined (the field is ignored) for %s', (_name, value) => {
     expect(parseTargetedField(value)).toBeUndefined();
   });

@@ -30,7 +30,14 @@ describe.each(MODES)('CDN-Cache-Control (RFC 9213) — %s', (mode) => {
     expect(hit.headers['cache-control']).toBe('no-store');
   });
 
-  it.each(['private', 'no-store', 'max-age=0'])('does not reuse with CDN-Cache-Control: %s, whatever Cache-Control says', async (value) => {
+  it('honours a CDN-Cache-Control whose string holds an escaped backslash (RFC 8941 §3.3.3)', async () => {
+    await origin({ 'cache-control': 'no-store', 'cdn-cache-control': 'x-note="C:\\\\", max-age=600' });
+    await cache.fetch('/t');
+    expect((await cache.fetch('/t')).headers['x-cache']).toBe('HIT');
+    expect(cache.originHits('/t')).toBe(1);
+  });
+
+  it.each(['private', 'no-store', 'max-age=0', 'max-age=60, private="a;b"'])('does not reuse with CDN-Cache-Control: %s, whatever Cache-Control says', async (value) => {
     await origin({ 'cache-control': 'max-age=600', 'cdn-cache-control': value });
     await cache.fetch('/t');
     expect((await cache.fetch('/t')).headers['x-cache']).toBe('MISS');

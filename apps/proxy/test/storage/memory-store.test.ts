@@ -377,7 +377,6 @@ describe('MemoryStore', () => {
 
   it('reports its bounds and a healthy backend', () => {
     const { store } = setup({ maxEntries: 7, maxBytes: 12_345 });
-    expect(store.backend).toBe('memory');
     expect(store.usage()).toEqual({ entries: 0, urls: 0, sizeBytes: 0, maxEntries: 7, maxBytes: 12_345, evictions: 0 });
     expect(store.check()).toEqual({ ok: true });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedMap } from '../../bounded-map.js';
 import type { EntryMeta, StoredResponse } from '../types.js';
 
 /**
@@ -71,18 +72,14 @@ export function encodeMeta(entry: StoredResponse): string {
  * Recently decoded metadata by its exact text: a hot entry read from Redis on every hit (no L1)
  * is validated once, not per request. The decoded objects are never mutated.
  */
-const decoded = new Map<string, StoredMeta>();
-const DECODED_CAPACITY = 2048;
+const decoded = new BoundedMap<string, StoredMeta>(2048);
 
 /** Parses stored metadata; undefined for anything malformed (treated as absent, never trusted). */
 export function decodeMeta(text: string): StoredMeta | undefined {
   const known = decoded.get(text);
   if (known !== undefined) return known;
   const meta = parseMeta(text);
-  if (meta !== undefined) {
-    if (decoded.size >= DECODED_CAPACITY) decoded.delete(decoded.keys().next().value!);
-    decoded.set(text, meta);
-  }
+  if (meta !== undefined) decoded.set(text, meta);
   return meta;
 }
 

@@ -46,7 +46,8 @@ export function createRedisClient(config: Config): RedisClient {
   const options = baseOptions(config);
   switch (redisTopology(config)) {
     case 'cluster':
-      return new Cluster(config.REDIS_CLUSTER_NODES, {
+      // Copies: the configuration is frozen, and ioredis keeps (and may reorder) the lists it is given.
+      return new Cluster(config.REDIS_CLUSTER_NODES.map((node) => ({ ...node })), {
         enableOfflineQueue: false,
         enableAutoPipelining: true,
         clusterRetryStrategy: options.retryStrategy!,
@@ -59,7 +60,7 @@ export function createRedisClient(config: Config): RedisClient {
         ...auth,
         db,
         tls,
-        sentinels: config.REDIS_SENTINELS,
+        sentinels: config.REDIS_SENTINELS.map((sentinel) => ({ ...sentinel })),
         name: config.REDIS_SENTINEL_NAME,
         sentinelPassword: config.REDIS_SENTINEL_PASSWORD,
         sentinelRetryStrategy: options.retryStrategy!,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedMap } from '../../bounded-map.js';
 import type { Logger } from '../../logger.js';
 import type { RedisAvailability } from './availability.js';
 import type { RedisClient } from './connection.js';
@@ -24,8 +25,16 @@ export class InvalidationBus {
   private wasDown = false;
   /** Counts every message applied, so readers can tell whether one arrived during a Redis read. */
   generation = 0;
-  private readonly keyGenerations = new Map<string, number>();
   private broadGeneration = 0;
+  /**
+   * The generation of each recently invalidated key. Only recent generations matter (a Redis
+   * read lasts at most a command timeout); a key dropped from this memo raises a floor instead,
+   * so a reader older than it is told "invalidated" rather than "not": conservative, never wrong.
+   */
+  private evictedGeneration = 0;
+  private readonly keyGenerations = new BoundedMap<string, number>(10_000, (_key, generation) => {
+    this.evictedGeneration = Math.max(this.evictedGeneration, generation);
+  });
 
   constructor(
     private readonly publisher: RedisClient,
@@ -81,7 +90,11 @@ export class InvalidationBus {
 
   /** Whether a message that concerns `key` was applied after `generation`. */
   invalidatedSince(key: string, generation: number): boolean {
-    return this.broadGeneration > generation || (this.keyGenerations.get(key) ?? 0) > generation;
+    return (
+      this.broadGeneration > generation ||
+      this.evictedGeneration > generation ||
+      (this.keyGenerations.get(key) ?? 0) > generation
+    );
   }
 
   private receive(text: string): void {
@@ -100,8 +113,6 @@ export class InvalidationBus {
     this.generation++;
     if (message.op === 'key') {
       this.keyGenerations.set(message.key, this.generation);
-      // Only recent generations matter (a Redis read lasts at most a command timeout).
-      if (this.keyGenerations.size > 10_000) this.keyGenerations.clear();
     } else {
       this.broadGeneration = this.generation;
     }

@@ -6,16 +6,17 @@ import type { Logger } from '../../logger.js';
 import { MemoryStore } from '../memory-store.js';
 import { TieredStore } from '../tiered-store.js';
 import { RedisAvailability } from './availability.js';
-import { createRedisClient, redisTopology, type RedisClient } from './connection.js';
+import { createRedisClient, redisTopology } from './connection.js';
 import { InvalidationBus } from './invalidation-bus.js';
 import { RedisKeys } from './keys.js';
 import { RedisStore } from './redis-store.js';
+import { RedisSharedCounters } from './shared-counters.js';
 
 export interface RedisBackend {
   store: TieredStore;
-  client: RedisClient;
-  keys: RedisKeys;
   availability: RedisAvailability;
+  /** The stats counters every replica adds up. */
+  sharedCounters: RedisSharedCounters;
   /** Resolves once commands and invalidations both flow (or after `timeoutMs`, whichever is first). */
   ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -59,9 +60,8 @@ export function createRedisBackend(options: {
   );
   return {
     store: new TieredStore(redis, l1, bus),
-    client,
-    keys,
     availability,
+    sharedCounters: new RedisSharedCounters(client, keys, availability),
     ready: (timeoutMs = 5000) => Promise.race([bus.subscribed(), delay(timeoutMs)]),
     close: async () => {
       availability.close();

@@ -91,7 +91,6 @@ interface EntryCount {
  * instead, so an operator never mistakes an outage for an empty cache.
  */
 export class RedisStore implements CacheStore, CacheAdmin {
-  readonly backend = 'redis' as const;
   private readonly client: RedisClient;
   private readonly keys: RedisKeys;
   private readonly availability: RedisAvailability;
