@@ -3,6 +3,7 @@ import { hasCacheAnswerableConditional, isNotModified, notModifiedHeaders } from
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
 import { headerListToMap, type HeaderMap } from '../cache/headers.js';
 import { selectByteRange } from '../cache/range.js';
+import { BoundedMap } from '../bounded-map.js';
 import type { Clock } from '../clock.js';
 import type { Stats } from '../stats/stats.js';
 import type { StoredResponse } from '../storage/types.js';
@@ -64,7 +65,7 @@ export class StoredResponseServer {
    * Plain-hit headers by variant, valid for the same stored response (same response time and
    * stored header list) at the same Age and TTL. Bounded: hot variants only, oldest dropped.
    */
-  private readonly hitHeaderMemo = new Map<string, HitHeaders>();
+  private readonly hitHeaderMemo = new BoundedMap<string, HitHeaders>(HIT_HEADER_MEMO_CAPACITY);
 
   constructor(
     private readonly clock: Clock,
@@ -170,7 +171,6 @@ export class StoredResponseServer {
       'content-length',
       String(entry.body.length),
     );
-    if (this.hitHeaderMemo.size >= HIT_HEADER_MEMO_CAPACITY) this.hitHeaderMemo.delete(this.hitHeaderMemo.keys().next().value!);
     this.hitHeaderMemo.set(entry.variantKey, { responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
     return headers.slice();
   }
