@@ -11,8 +11,9 @@ import type { ControlPlaneDeps } from './control-plane/context.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
+import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
-import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
+import { createReverseResolver, resolveForwardTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -135,7 +136,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const dataServer = createHttpServer(
     createDataPlaneListener({
       engine,
-      resolve: reverse ?? resolveTransparentTarget,
+      resolve: reverse ?? resolveForwardTarget,
       addForwardedHeaders: reverse !== undefined,
       reporter,
       logger,
@@ -143,6 +144,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     }),
   );
   listening.dataServer = dataServer;
+  // A forward proxy's clients may ask for a tunnel (HTTPS_PROXY): refused at once, with a JSON error.
+  dataServer.on('connect', createConnectRefuser({ mode: reverse ? 'reverse' : 'forward', logger }));
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
