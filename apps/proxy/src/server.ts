@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
-import type { WarmResult } from '@caching-proxy/shared';
+import type { TryRequestResult, WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import express from 'express';
@@ -47,8 +47,12 @@ export interface ProxyServer {
   stats: Stats;
   history: OutcomeHistory;
   metrics: Metrics;
-  /** Cache warming, as the `cache.warm` procedure does it. */
-  warm(urls: readonly string[], concurrency?: number): Promise<WarmResult>;
+  /** Cache warming, as the `cache.warm` procedure does it; `onResult` sees each URL's full result. */
+  warm(
+    urls: readonly string[],
+    concurrency?: number,
+    onResult?: (url: string, result: TryRequestResult) => void,
+  ): Promise<WarmResult>;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
@@ -161,7 +165,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     history,
     metrics,
-    warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
+    warm: (urls, concurrency = 4, onResult) => warmUrls(urls, concurrency, controlPlane.tryRequest, onResult),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     dispose: async () => {
       clearInterval(sampler);
