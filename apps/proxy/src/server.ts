@@ -8,6 +8,8 @@ import { createAdminApp } from './control-plane/admin-app.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
 import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
+import { docsRoutes } from './control-plane/docs/docs-routes.js';
+import { buildOpenApiDocument } from './control-plane/openapi.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
@@ -57,6 +59,18 @@ export interface ProxyServer {
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
   dispose(): Promise<void>;
+}
+
+/**
+ * What the data port serves besides proxied requests in the forward modes, as the seed did: the
+ * read-only docs (`/openapi.json`, `/docs`, `/redoc`, describing what this port answers) and the
+ * seed's REST paths.
+ */
+function dataPortControlRoutes(controlPlane: ControlPlaneDeps): express.Router {
+  const routes = express.Router();
+  routes.use(docsRoutes(buildOpenApiDocument(controlPlane.version, 'data')));
+  routes.use(createRestHandler(controlPlane, 'data'));
+  return routes;
 }
 
 /** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
@@ -135,7 +149,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
-    extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
+    extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane),
   });
   const dataServer = createHttpServer(
     createDataPlaneListener({

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
+import { DOCS_CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 
 const require = createRequire(import.meta.url);
 const swaggerUiDist = require('swagger-ui-dist') as { getAbsoluteFSPath(): string };
@@ -24,6 +25,7 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 export function swaggerUiRoutes(): Router {
   const routes = express.Router();
   routes.get('/docs', (_req, res) => {
+    res.set({ 'content-security-policy': DOCS_CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' });
     res.type('html').send(PAGE);
   });
   routes.get('/docs/init.js', (_req, res) => {
