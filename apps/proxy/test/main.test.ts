@@ -22,7 +22,9 @@ function refusesConnections(url: string): Promise<boolean> {
   });
 }
 
-describe('the proxy process', () => {
+// Each test spawns Node with tsx (several processes for WORKERS): seconds apiece on a loaded
+// machine. They wait on log lines and exits, never on timers, so a generous bound costs nothing.
+describe('the proxy process', { timeout: 60_000 }, () => {
   let proc: ProxyProcess | undefined;
   let origin: TestOrigin | undefined;
 
