@@ -177,6 +177,9 @@ function optionalUrl(name: string, schemes: readonly string[]) {
   );
 }
 
+/** Shorter admin keys are refused: the key guards purge, clear and warm on a shared cache. */
+export const MIN_ADMIN_API_KEY_LENGTH = 16;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = z
@@ -238,6 +241,21 @@ export const ConfigSchema = z
         code: 'custom',
         path: ['WORKERS'],
         message: 'expected CACHE_BACKEND=redis with WORKERS > 1: worker processes share their cache through Redis',
+      });
+    }
+    if (config.PORT === config.ADMIN_PORT && config.PORT !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_PORT'],
+        message: `expected ADMIN_PORT to differ from PORT, got ${config.PORT} for both: the data port and the admin listener need a port each`,
+      });
+    }
+    if (config.ADMIN_API_KEY !== undefined && config.ADMIN_API_KEY.length < MIN_ADMIN_API_KEY_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ADMIN_API_KEY'],
+        // The key itself is never echoed: it may be a real (if weak) secret.
+        message: `expected ADMIN_API_KEY to be at least ${MIN_ADMIN_API_KEY_LENGTH} characters, got ${config.ADMIN_API_KEY.length} (generate one with: openssl rand -hex 32)`,
       });
     }
     if (config.MAX_OBJECT_BYTES > config.MAX_CACHE_BYTES && config.CACHE_BACKEND === 'memory') {

@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { parseWarmFile } from './control-plane/warm.js';
+import type { TryRequestResult } from '@caching-proxy/shared';
+import { describeWarmOutcome, parseWarmFile } from './control-plane/warm.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { describeListening } from './startup-line.js';
 import { isFirstWorker, isPrimaryOfWorkers, runPrimary, useKernelScheduling } from './workers.js';
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -61,13 +63,31 @@ async function main(): Promise<void> {
       data: `http://${data.address}:${data.port}`,
       admin: `http://${admin.address}:${admin.port}`,
       cache_backend: config.CACHE_BACKEND,
+      ...(config.ORIGIN_URL ? { origin: config.ORIGIN_URL } : {}),
     },
-    'caching-proxy listening',
+    describeListening(data, admin, config),
   );
   if (config.WARM_URLS_FILE !== undefined && isFirstWorker()) {
-    // Warming runs in the background: the proxy serves meanwhile.
-    void proxy.warm(warmUrls).then(
-      (result) => logger.info({ warmed: result.warmed, failed: result.failed, file: config.WARM_URLS_FILE }, 'cache warmed'),
+    // Warming runs in the background: the proxy serves meanwhile. Each URL that is not stored is
+    // logged with its reason; a response the origin marked unstorable is not a failure.
+    const counts = { stored: 0, not_storable: 0, failed: 0 };
+    const onResult = (url: string, result: TryRequestResult) => {
+      const { outcome, reason } = describeWarmOutcome(result);
+      if (outcome === 'stored') counts.stored++;
+      else if (outcome === 'not storable') {
+        counts.not_storable++;
+        logger.info({ url, status: result.status_code, reason }, 'warming: response not storable');
+      } else {
+        counts.failed++;
+        logger.warn({ url, status: result.status_code, reason }, 'warming: URL failed');
+      }
+    };
+    void proxy.warm(warmUrls, undefined, onResult).then(
+      () =>
+        logger.info(
+          { warmed: counts.stored, not_storable: counts.not_storable, failed: counts.failed, file: config.WARM_URLS_FILE },
+          'cache warmed',
+        ),
       (error: unknown) => logger.error({ err: error }, 'cache warming failed'),
     );
   }

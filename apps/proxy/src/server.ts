@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
-import type { WarmResult } from '@caching-proxy/shared';
+import type { TryRequestResult, WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DrainGate } from './drain-gate.js';
@@ -9,12 +9,15 @@ import { createAdminApp } from './control-plane/admin-app.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
 import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
+import { docsRoutes } from './control-plane/docs/docs-routes.js';
+import { buildOpenApiDocument } from './control-plane/openapi.js';
 import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import type { lookUp } from './cache/lookup.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
+import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
-import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
+import { createReverseResolver, resolveForwardTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -50,14 +53,30 @@ export interface ProxyServer {
   stats: Stats;
   history: OutcomeHistory;
   metrics: Metrics;
-  /** Cache warming, as the `cache.warm` procedure does it. */
-  warm(urls: readonly string[], concurrency?: number): Promise<WarmResult>;
+  /** Cache warming, as the `cache.warm` procedure does it; `onResult` sees each URL's full result. */
+  warm(
+    urls: readonly string[],
+    concurrency?: number,
+    onResult?: (url: string, result: TryRequestResult) => void,
+  ): Promise<WarmResult>;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
   dispose(): Promise<void>;
   /** Starts the drain: both listeners refuse new requests (503 PROXY_ERR_SHUTTING_DOWN, Connection: close). */
   refuseNewRequests(): void;
+}
+
+/**
+ * What the data port serves besides proxied requests in the forward modes, as the seed did: the
+ * read-only docs (`/openapi.json`, `/docs`, `/redoc`, describing what this port answers) and the
+ * seed's REST paths.
+ */
+function dataPortControlRoutes(controlPlane: ControlPlaneDeps): express.Router {
+  const routes = express.Router();
+  routes.use(docsRoutes(buildOpenApiDocument(controlPlane.version, 'data')));
+  routes.use(createRestHandler(controlPlane, 'data'));
+  return routes;
 }
 
 /** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
@@ -138,11 +157,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
-    extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
+    extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane),
   });
   const dataListener = createDataPlaneListener({
     engine,
-    resolve: reverse ?? resolveTransparentTarget,
+    resolve: reverse ?? resolveForwardTarget,
     addForwardedHeaders: reverse !== undefined,
     reporter,
     logger,
@@ -152,6 +171,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const drainGate = new DrainGate();
   const dataServer = createHttpServer(drainGate.guard(dataListener));
   listening.dataServer = dataServer;
+  // A forward proxy's clients may ask for a tunnel (HTTPS_PROXY): refused at once, with a JSON error.
+  dataServer.on('connect', createConnectRefuser({ mode: reverse ? 'reverse' : 'forward', logger }));
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
@@ -167,7 +188,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     history,
     metrics,
-    warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
+    warm: (urls, concurrency = 4, onResult) => warmUrls(urls, concurrency, controlPlane.tryRequest, onResult),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     refuseNewRequests: () => drainGate.close(),
     dispose: async () => {

@@ -93,7 +93,31 @@ describe('parseConfig values', () => {
   });
 
   it('trims ADMIN_API_KEY', () => {
-    expect(parseConfig({ ADMIN_API_KEY: ' s3cret ' }).ADMIN_API_KEY).toBe('s3cret');
+    expect(parseConfig({ ADMIN_API_KEY: ' s3cret-0123456789 ' }).ADMIN_API_KEY).toBe('s3cret-0123456789');
+  });
+
+  it('refuses an ADMIN_API_KEY shorter than 16 characters without echoing it', () => {
+    const error = (() => {
+      try {
+        parseConfig({ ADMIN_API_KEY: 'short-secret' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      'expected ADMIN_API_KEY to be at least 16 characters, got 12 (generate one with: openssl rand -hex 32)',
+    ]);
+    expect(error.message).not.toContain('short-secret');
+    expect(parseConfig({ ADMIN_API_KEY: '0123456789abcdef' }).ADMIN_API_KEY).toBe('0123456789abcdef');
+  });
+
+  it('refuses PORT equal to ADMIN_PORT, but allows both to be 0 (any free port)', () => {
+    expect(() => parseConfig({ PORT: '9000', ADMIN_PORT: '9000' })).toThrow(
+      'expected ADMIN_PORT to differ from PORT, got 9000 for both: the data port and the admin listener need a port each',
+    );
+    expect(parseConfig({ PORT: '0', ADMIN_PORT: '0' })).toMatchObject({ PORT: 0, ADMIN_PORT: 0 });
   });
 
   it('reads enum values case-insensitively', () => {

@@ -297,7 +297,7 @@ const compose = Compose.parse(parseYaml(repoFile('docker-compose.yml')));
 const proxyService = compose.services.proxy;
 
 /** Compose interpolation of one value: `${VAR:-default}` → default, `${VAR:?message}` → `required`. */
-function interpolate(value: string, required = 'set-by-the-user'): { value: string; variables: string[] } {
+function interpolate(value: string, required = 'set-by-the-user-0123456789'): { value: string; variables: string[] } {
   const variables: string[] = [];
   const result = value.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::?([-?])([^}]*))?\}/g, (_all, name: string, kind?: string, rest?: string) => {
     variables.push(name);

@@ -24,7 +24,9 @@ function refusesConnections(url: string): Promise<boolean> {
   });
 }
 
-describe('the proxy process', () => {
+// Each test spawns Node with tsx (several processes for WORKERS): seconds apiece on a loaded
+// machine. They wait on log lines and exits, never on timers, so a generous bound costs nothing.
+describe('the proxy process', { timeout: 60_000 }, () => {
   let proc: ProxyProcess | undefined;
   let origin: TestOrigin | undefined;
 
@@ -45,20 +47,51 @@ describe('the proxy process', () => {
     expect(message).not.toMatch(/\n\s+at /);
   });
 
-  it('warms the URLs of WARM_URLS_FILE at startup, one origin request each', async () => {
-    origin = await startOrigin((_req, res) => {
+  it('warms the URLs of WARM_URLS_FILE at startup, one origin request each, and logs each URL not stored with its reason', async () => {
+    origin = await startOrigin((req, res) => {
+      if (req.url === '/private') {
+        res.writeHead(200, { 'cache-control': 'no-store' });
+        res.end('not for caches');
+        return;
+      }
+      if (req.url === '/broken') {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('oops');
+        return;
+      }
       res.writeHead(200, { 'cache-control': 'max-age=600' });
       res.end('warm');
     });
     const dir = await mkdtemp(join(tmpdir(), 'cp-warm-'));
     const file = join(dir, 'urls.txt');
-    await writeFile(file, `# warmed at startup\n${origin.url}/a\n\n${origin.url}/b\n`);
+    await writeFile(
+      file,
+      `# warmed at startup\n${origin.url}/a\n\n${origin.url}/b\n${origin.url}/private\n${origin.url}/broken\nnot a url\n`,
+    );
     try {
       proc = spawnProxy({ ...BASE_ENV, WARM_URLS_FILE: file });
       const warmed = await proc.waitForLog('cache warmed');
-      expect(warmed).toMatchObject({ warmed: 2, failed: 0 });
+      expect(warmed).toMatchObject({ warmed: 2, not_storable: 1, failed: 2 });
       expect(origin.hits('/a')).toBe(1);
       expect(origin.hits('/b')).toBe(1);
+      expect(await proc.waitForLog('warming: response not storable')).toMatchObject({
+        level: 30,
+        url: `${origin.url}/private`,
+        status: 200,
+        reason: 'no-store',
+      });
+      const failures = [await proc.waitForLog('warming: URL failed', 1), await proc.waitForLog('warming: URL failed', 2)];
+      expect(failures.map((line) => [line.url, line.level])).toEqual(
+        expect.arrayContaining([
+          [`${origin.url}/broken`, 40],
+          ['not a url', 40],
+        ]),
+      );
+      const reasons = failures.map((line) => String(line.reason));
+      expect(reasons).toContainEqual(expect.stringMatching(/^the origin answered 500/));
+      expect(reasons).toContain(
+        'PROXY_ERR_INVALID_URL: "not a url" is not a URL: expected an absolute http(s) URL such as https://example.com/page',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -132,6 +165,11 @@ describe('the proxy process', () => {
     proc = spawnProxy(BASE_ENV);
     const listening = await proc.waitForLog('caching-proxy listening');
     expect(listening).toMatchObject({ level: 30, service: 'caching-proxy', cache_backend: 'memory' });
+    const { port: dataPort } = new URL(String(listening.data));
+    const { port: adminPort } = new URL(String(listening.admin));
+    expect(listening.msg).toBe(
+      `caching-proxy listening: proxy http://127.0.0.1:${dataPort}, dashboard http://127.0.0.1:${adminPort}/, memory cache`,
+    );
     const dataUrl = String(listening.data);
     const adminUrl = String(listening.admin);
 

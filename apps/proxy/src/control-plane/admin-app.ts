@@ -4,8 +4,7 @@ import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
 import { adminUiRoutes, DEFAULT_ADMIN_UI_DIR } from './admin-ui-static.js';
 import { createContextFactory, type ControlPlaneDeps } from './context.js';
-import { renderReferencePage } from './docs/reference-page.js';
-import { swaggerUiRoutes } from './docs/swagger-ui.js';
+import { docsRoutes } from './docs/docs-routes.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRestHandler } from './rest.js';
 import { responseMeta } from './response-meta.js';
@@ -24,7 +23,6 @@ export function createAdminApp(deps: ControlPlaneDeps, logger: Logger, options: 
   const app = express();
   app.disable('x-powered-by');
   const openApiDocument = buildOpenApiDocument(deps.version);
-  const referencePage = renderReferencePage(openApiDocument);
 
   app.use(
     '/trpc',
@@ -37,13 +35,7 @@ export function createAdminApp(deps: ControlPlaneDeps, logger: Logger, options: 
       },
     }),
   );
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
-  });
-  app.use(swaggerUiRoutes());
-  app.get('/redoc', (_req, res) => {
-    res.type('html').send(referencePage);
-  });
+  app.use(docsRoutes(openApiDocument));
   app.use(createRestHandler(deps, 'admin'));
   app.use(
     adminUiRoutes({

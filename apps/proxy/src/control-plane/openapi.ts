@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { ErrorBodySchema } from '@caching-proxy/shared';
-import { appRouter } from './router.js';
+import { addDataPlaneOperations } from './openapi-data-plane.js';
+import { appRouter, seedCompatibleRouter } from './router.js';
 
 const ERROR_SCHEMA_NAME = 'ErrorBody';
 
@@ -25,14 +26,19 @@ function useRegistryErrorSchema(document: OpenAPIObject): OpenAPIObject {
   return JSON.parse(json) as OpenAPIObject;
 }
 
-/** The OpenAPI document of the control plane, derived from the router (never hand-written). */
-export function buildOpenApiDocument(version: string): OpenAPIObject {
-  return useRegistryErrorSchema(
-    generateOpenApiDocument(appRouter, {
-      title: 'caching-proxy control plane',
+/**
+ * The OpenAPI document, derived from the router (never hand-written), plus the data plane's
+ * operations. `listener: 'data'` describes what the data port serves (the data plane and the
+ * seed's REST paths), so that "Try it out" on its docs pages only offers what answers there.
+ */
+export function buildOpenApiDocument(version: string, listener: 'admin' | 'data' = 'admin'): OpenAPIObject {
+  const generated = useRegistryErrorSchema(
+    generateOpenApiDocument(listener === 'admin' ? appRouter : seedCompatibleRouter, {
+      title: 'caching-proxy',
       description:
-        'Statistics, health and cache administration of caching-proxy. The same operations are available ' +
-        'over tRPC at /trpc. When ADMIN_API_KEY is set, every operation but /health needs ' +
+        'The data plane (POST /proxy and /http/{target}, on the data port) and the control plane: statistics, ' +
+        'health and cache administration (on the admin listener; the same operations are available over tRPC at ' +
+        '/trpc). When ADMIN_API_KEY is set, every control-plane operation but /health needs ' +
         '`Authorization: Bearer <key>`. Errors answer `{ "error": { "code", "message" } }` with a stable code.',
       version,
       baseUrl: '/',
@@ -40,4 +46,5 @@ export function buildOpenApiDocument(version: string): OpenAPIObject {
       tags: ['system', 'cache'],
     }),
   );
+  return addDataPlaneOperations(generated);
 }

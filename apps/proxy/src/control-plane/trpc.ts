@@ -47,6 +47,17 @@ function flattenIssues(cause: unknown): { path: string; message: string }[] | un
   return issues.map((issue) => ({ path: (issue.path ?? []).map(String).join('.'), message: issue.message }));
 }
 
+/**
+ * tRPC and trpc-to-openapi word a wrong body type as `Unsupported content-type "text/plain` (an
+ * unbalanced quote, and no hint): say what is expected instead.
+ */
+function clarifyMessage(message: string): string {
+  const unsupported = /^Unsupported content-type "(.*)$/.exec(message);
+  if (unsupported) return `Unsupported content type "${unsupported[1]}": send a JSON body with Content-Type: application/json`;
+  if (message === 'Missing content-type header') return 'Missing Content-Type: send a JSON body with Content-Type: application/json';
+  return message;
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
@@ -61,7 +72,7 @@ const t = initTRPC
           ? 'An unexpected error occurred; see the proxy logs'
           : issues
             ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
-            : error.message;
+            : clarifyMessage(error.message);
       return {
         message,
         code: shape.code,

@@ -17,6 +17,26 @@ function errorResult(code: string, message: string): TryRequestResult {
   };
 }
 
+function notAUrl(text: string): string {
+  return `${JSON.stringify(text)} is not a URL: expected an absolute http(s) URL such as https://example.com/page`;
+}
+
+/**
+ * Whether a "try" or warming URL can be put after `/http/` at all (no spaces or control characters,
+ * parses as a URL, https assumed without a scheme); the data port judges the rest (schemes,
+ * credentials, the SSRF guard) as it does for any client.
+ */
+function looksLikeUrl(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (text === '' || /[\u0000-\u0020\u007f]/.test(text)) return false;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 function single(value: string | string[] | undefined): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 }
@@ -40,13 +60,14 @@ export async function tryThroughDataPort(options: {
     try {
       target = new URL(options.url);
     } catch {
-      return errorResult('PROXY_ERR_INVALID_URL', 'The target is not a valid absolute http(s) URL');
+      return errorResult('PROXY_ERR_INVALID_URL', notAUrl(options.url));
     }
     if (target.origin !== options.originUrl.origin) {
       return errorResult('PROXY_ERR_INVALID_URL', `In reverse-proxy mode only URLs on ${options.originUrl.origin} are proxied`);
     }
     path = `${target.pathname}${target.search}`;
   } else {
+    if (!looksLikeUrl(options.url)) return errorResult('PROXY_ERR_INVALID_URL', notAUrl(options.url));
     path = `/http/${options.url}`;
   }
   const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;

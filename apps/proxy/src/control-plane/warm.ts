@@ -15,6 +15,7 @@ export async function warmUrls(
   urls: readonly string[],
   concurrency: number,
   tryRequest: (url: string, method: 'GET' | 'HEAD') => Promise<TryRequestResult>,
+  onResult?: (url: string, result: TryRequestResult) => void,
 ): Promise<WarmResult> {
   const results: WarmResult['results'] = [];
   let next = 0;
@@ -23,6 +24,7 @@ export async function warmUrls(
       const index = next++;
       const url = urls[index]!;
       const result = await tryRequest(url, 'GET');
+      onResult?.(url, result);
       results[index] = {
         url,
         status_code: result.status_code,
@@ -43,4 +45,34 @@ export function parseWarmFile(text: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** How warming one URL went, for the startup log. */
+export interface WarmOutcome {
+  outcome: 'stored' | 'not storable' | 'failed';
+  /** Why it is not stored: the proxy error, the origin's status, or Cache-Status `detail`. */
+  reason: string | null;
+}
+
+/** The `detail` of our own (last) Cache-Status member (RFC 9211 §2.8), e.g. `no-store`. */
+function cacheStatusDetail(cacheStatus: string | null): string | undefined {
+  const own = cacheStatus?.split(',').pop() ?? '';
+  return /;\s*detail=("?)([^;"]*)\1/.exec(own)?.[2];
+}
+
+/**
+ * Sorts one warming result: stored; fetched but not storable (a 200 with `no-store`, say — the
+ * origin's choice, not a failure); or failed (a proxy error, or an origin error status).
+ */
+export function describeWarmOutcome(result: TryRequestResult): WarmOutcome {
+  if (result.error !== null) return { outcome: 'failed', reason: `${result.error.code}: ${result.error.message}` };
+  if (isStored(result)) return { outcome: 'stored', reason: null };
+  const detail = cacheStatusDetail(result.cache_status);
+  if (result.status_code >= 400) {
+    return { outcome: 'failed', reason: `the origin answered ${result.status_code}${detail ? ` (${detail})` : ''}` };
+  }
+  return {
+    outcome: 'not storable',
+    reason: detail ?? `status ${result.status_code}, X-Cache ${result.x_cache ?? 'none'}: the response was not stored`,
+  };
 }

@@ -16,7 +16,7 @@ import { clientGoneSignal } from './transparent.js';
 export function parseTtlParam(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) > 2 ** 31) {
-    throw new ProxyError('PROXY_ERR_INVALID_TTL', `expected ttl to be a whole number of seconds, got ${JSON.stringify(value)}`);
+    throw new ProxyError('PROXY_ERR_INVALID_TTL', `expected ttl to be a whole number of seconds from 0 to ${2 ** 31}, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }

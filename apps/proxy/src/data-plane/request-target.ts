@@ -52,6 +52,23 @@ export const resolveTransparentTarget: TargetResolver = (raw) => {
   return transparentTargets.resolve(raw, () => parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length)));
 };
 
+const absoluteFormTargets = new TargetCache();
+
+/** `http://` or `https://` at the start of a request target: the absolute form. */
+const ABSOLUTE_FORM = /^https?:\/\//i;
+
+/**
+ * The forward modes' resolver: `/http/{target}`, and the absolute form (RFC 9112 §3.2.2,
+ * `GET http://host/path HTTP/1.1`) that HTTP_PROXY-configured clients and `curl -x` send to a
+ * forward proxy. An absolute-form target is the same URL, so it gets the same guard, the same key
+ * and the same entry as `/http/http://host/path`; its `Host` header is ignored (§3.2.2) since the
+ * proxy sets Host from the target anyway.
+ */
+export const resolveForwardTarget: TargetResolver = (raw) => {
+  if (ABSOLUTE_FORM.test(raw)) return absoluteFormTargets.resolve(raw, () => parseTargetUrl(raw));
+  return resolveTransparentTarget(raw);
+};
+
 /** Reverse-proxy mode: every request path is a path on the one origin (ORIGIN_URL). */
 export function createReverseResolver(originUrl: URL): TargetResolver {
   const base = originUrl.href.replace(/\/$/, '');

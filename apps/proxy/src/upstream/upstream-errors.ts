@@ -11,6 +11,9 @@ const UNREACHABLE_CODES = new Set([
   'ENETDOWN',
 ]);
 
+/** OpenSSL's answers when the peer of a TLS handshake speaks plain HTTP. */
+const PLAIN_HTTP_PEER_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
 /** Maps what undici or the socket threw to a stable proxy error (502 unreachable, 504 timeout, …). */
 export function toUpstreamError(error: unknown, target: URL): ProxyError {
   if (isProxyError(error)) return error;
@@ -24,6 +27,16 @@ export function toUpstreamError(error: unknown, target: URL): ProxyError {
   if (UNREACHABLE_CODES.has(code)) {
     const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be resolved' : 'could not be reached';
     return new ProxyError('PROXY_ERR_UPSTREAM_UNREACHABLE', `The origin ${origin} ${what} (${code})`, { cause: error });
+  }
+  if (target.protocol === 'https:' && PLAIN_HTTP_PEER_CODES.has(code)) {
+    const plain = `http://${target.host}${target.pathname}${target.search}`;
+    return new ProxyError(
+      'PROXY_ERR_UPSTREAM_ERROR',
+      `TLS with the origin ${origin} failed (${code}): it does not seem to speak TLS. https was assumed ` +
+        `(a /http/ target without a scheme is fetched over https); if it serves plain HTTP, use ${plain} ` +
+        `(e.g. /http/${plain})`,
+      { cause: error },
+    );
   }
   if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
     return new ProxyError('PROXY_ERR_UPSTREAM_ERROR', `TLS with the origin ${origin} failed (${code})`, { cause: error });

@@ -126,7 +126,8 @@ describe('control plane over REST', () => {
     expect(bundle.body.length).toBeGreaterThan(100_000);
     const reference = await send(proxy.adminUrl, '/redoc');
     expect(reference.status).toBe(200);
-    expect(reference.text).toContain('/cache/info/{key}');
+    expect(reference.text).toContain('<redoc spec-url="/openapi.json">');
+    expect(reference.text).toContain('<script src="/redoc/redoc.standalone.js">');
   });
 
   it('answers unknown routes with 404 JSON on both listeners', async () => {

@@ -7,7 +7,7 @@ export interface ProxyProcess {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the n-th (default first) JSON log line whose `msg` matches. */
+  /** Resolves with the n-th (default first) JSON log line whose `msg` is `msg` or starts `msg: …`. */
   waitForLog(msg: string, occurrence?: number): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
@@ -27,7 +27,9 @@ export function spawnProxy(env: Record<string, string>): ProxyProcess {
   const waiters: { msg: string; occurrence: number; resolve: (line: Record<string, unknown>) => void }[] = [];
   const settleWaiters = () => {
     for (const waiter of [...waiters]) {
-      const matches = logged.filter((line) => line.msg === waiter.msg);
+      const matches = logged.filter(
+        (line) => line.msg === waiter.msg || (typeof line.msg === 'string' && line.msg.startsWith(`${waiter.msg}: `)),
+      );
       if (matches.length >= waiter.occurrence) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(matches[waiter.occurrence - 1]!);

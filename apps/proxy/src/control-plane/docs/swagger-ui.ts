@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
+import { DOCS_CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 
 const require = createRequire(import.meta.url);
-const swaggerUiDist = require('swagger-ui-dist') as { getAbsoluteFSPath(): string };
+// The package's index also evaluates the 1.5 MB browser bundle in Node (slow at startup): only
+// its directory is needed here.
+const swaggerUiDirectory = (require('swagger-ui-dist/absolute-path.js') as () => string)();
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -24,11 +27,12 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 export function swaggerUiRoutes(): Router {
   const routes = express.Router();
   routes.get('/docs', (_req, res) => {
+    res.set({ 'content-security-policy': DOCS_CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' });
     res.type('html').send(PAGE);
   });
   routes.get('/docs/init.js', (_req, res) => {
     res.type('js').send(INIT);
   });
-  routes.use('/docs', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
+  routes.use('/docs', express.static(swaggerUiDirectory, { index: false }));
   return routes;
 }
