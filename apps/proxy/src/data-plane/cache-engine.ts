@@ -400,6 +400,7 @@ export class CacheEngine {
       responseDirectives: directives,
       varyNames,
       useExpires,
+      extraStatuses: this.options.policy.extraStatuses,
     });
     if (reason !== undefined) return { reason, entry: undefined };
     // §5.2.1.5: a request with no-store must not have its response stored.
@@ -565,7 +566,7 @@ export class CacheEngine {
     ];
     entry.hits++;
     this.stats.record(outcome);
-    if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers))) {
+    if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers), entry.status)) {
       responder.sendStored(304, notModifiedHeaders(entry.headers).concat(own), undefined);
       return outcome;
     }

@@ -19,6 +19,8 @@ export interface CachePolicySettings {
   defaultTtlSec: number;
   /** How long a stale response is kept for validation and stale serving (CACHE_STALE_RETENTION). */
   staleRetentionSec: number;
+  /** CACHE_EXTRA_STATUSES: statuses stored beyond the defaults (see isStoredStatus). */
+  extraStatuses?: ReadonlySet<number> | undefined;
 }
 
 /** Request fields never kept with an entry: they are secrets of one client. */
