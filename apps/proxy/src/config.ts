@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -220,6 +221,59 @@ function optionalUrl(name: string, schemes: readonly string[]) {
     });
 }
 
+/** `403, 500` → a set of HTTP statuses (100-599). */
+function statusList(name: string) {
+  return z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const members = raw
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== '');
+      const bad = members.filter((m) => !/^[1-5]\d\d$/.test(m));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected ${name} to be a comma-separated list of HTTP statuses (100-599), got ${JSON.stringify(bad.join(','))}`,
+        });
+        return z.NEVER;
+      }
+      return new Set(members.map(Number));
+    });
+}
+
+/** `10.0.0.0/8, 192.0.2.7` → CIDR networks (a bare address is a one-address network). */
+function networkList(name: string) {
+  return z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const members = raw
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== '');
+      const networks: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+      for (const member of members) {
+        try {
+          if (member.includes('/')) {
+            networks.push(ipaddr.parseCIDR(member));
+          } else {
+            const address = ipaddr.parse(member);
+            networks.push([address, address.kind() === 'ipv4' ? 32 : 128]);
+          }
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected ${name} to be a comma-separated list of IP addresses or CIDR networks (10.0.0.0/8), got ${JSON.stringify(member)}`,
+          });
+          return z.NEVER;
+        }
+      }
+      return networks;
+    });
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = z
@@ -283,6 +337,9 @@ export const ConfigSchema = z
       .string()
       .optional()
       .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+    CACHE_EXTRA_STATUSES: statusList('CACHE_EXTRA_STATUSES'),
+    TRUSTED_PROXIES: networkList('TRUSTED_PROXIES'),
+    PUBLIC_HOSTS: hostList('PUBLIC_HOSTS'),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

@@ -12,7 +12,8 @@ import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
-import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
+import { RequestFieldPolicy } from './data-plane/request-fields.js';
+import { createReverseResolver, createTransparentResolver } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -98,6 +99,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       defaultTtlSec: config.CACHE_TTL,
       staleRetentionSec: config.CACHE_STALE_RETENTION,
       targetedFields: config.CACHE_TARGETED_FIELDS,
+      extraStatuses: config.CACHE_EXTRA_STATUSES,
     },
     maxObjectBytes: config.MAX_OBJECT_BYTES,
     observer: metrics,
@@ -124,18 +126,22 @@ export function createServer(deps: ServerDeps): ProxyServer {
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
-  const reverse = config.ORIGIN_URL ? createReverseResolver(config.ORIGIN_URL) : undefined;
+  const requestFields = new RequestFieldPolicy({ trustedProxies: config.TRUSTED_PROXIES });
+  const reverse = config.ORIGIN_URL
+    ? createReverseResolver(config.ORIGIN_URL, { fields: requestFields, publicHosts: config.PUBLIC_HOSTS })
+    : undefined;
   const dataApp = createDataPlaneApp({
     engine,
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
+    requestFields,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
   const dataServer = createHttpServer(
     createDataPlaneListener({
       engine,
-      resolve: reverse ?? resolveTransparentTarget,
+      resolve: reverse ?? createTransparentResolver(requestFields),
       addForwardedHeaders: reverse !== undefined,
       reporter,
       logger,

@@ -33,7 +33,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
     reporter.begin(req);
     let target: ResolvedTarget | undefined;
     try {
-      target = resolve(req.url ?? '');
+      target = resolve(req);
     } catch (error) {
       fail(options, req, res, error);
       return;
