@@ -422,7 +422,7 @@ export class CacheEngine {
         headers,
         body: EMPTY_BODY,
         vary: captureVaryValues(varyNames as string[], request.headers),
-        requestHeaders: captureRequestHeaders(request.forwardHeaders),
+        requestHeaders: captureRequestHeaders(request.forwardHeaders, varyNames as string[]),
         receivedHeaders: responseHeaders,
         requestTime: result.requestTime,
         responseTime: result.responseTime,
