@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { MODES, startCacheUnderTest, type CacheUnderTest, type Mode } from '../helpers/cache-under-test.js';
-import { send } from '../helpers/http.js';
+import { postJson, send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 
@@ -269,6 +269,35 @@ describe.each(MODES)('a cache that is safe to share (%s)', (mode: Mode) => {
       expect((await c.fetch('/lm')).headers['x-cache']).not.toBe('HIT');
       expect(c.originHits('/lm')).toBe(2);
     });
+  });
+});
+
+describe('1 and 4. the POST /proxy envelope follows the same request-field policy', () => {
+  let origin: TestOrigin;
+  let proxy: TestProxy;
+
+  afterEach(async () => {
+    await proxy.close();
+    await origin.close();
+  });
+
+  it("strips the envelope's forwarding, rewrite and override headers and a GET body; the victim gets the clean entry", async () => {
+    origin = await startOrigin((req, res, body) => answer(res, 200, { 'cache-control': 'max-age=60' }, echo(req, body)));
+    proxy = await startProxy();
+    const url = `${origin.url}/e`;
+    const attacker = await postJson(proxy.dataUrl, '/proxy', {
+      url,
+      method: 'GET',
+      headers: { 'X-Forwarded-Host': 'evil.example', 'X-Original-URL': '/admin', 'X-HTTP-Method-Override': 'DELETE', 'Content-Type': 'text/plain' },
+      body: 'q=evil',
+    });
+    const seen = JSON.parse(attacker.json<{ content: string }>().content) as Echo;
+    expect([seen.forwardedHost, seen.originalUrl, seen.methodOverride, seen.body]).toEqual([undefined, undefined, undefined, '']);
+    expect(seen.forwardedFor).toBe('127.0.0.1');
+    const victim = await send(proxy.dataUrl, `/http/${url}`);
+    expect(victim.headers['x-cache']).toBe('HIT');
+    expect(victim.text).not.toContain('evil');
+    expect(origin.hits('/e')).toBe(1);
   });
 });
 
