@@ -154,7 +154,8 @@ export class RequestFieldPolicy {
     out.push('x-forwarded-proto', proto);
     if (view.publicHost !== undefined) out.push('x-forwarded-host', view.publicHost);
     let element = `for=${forwardedNode(peer)};proto=http`;
-    if (view.publicHost !== undefined) element += `;host=${view.publicHost}`;
+    // RFC 7239 §4: a value that is not a token (an IPv6 literal) is a quoted-string.
+    if (view.publicHost !== undefined) element += `;host=${/^[\w.-]+$/.test(view.publicHost) ? view.publicHost : `"${view.publicHost}"`}`;
     const priorForwarded = trusted ? prior.forwarded.join(', ').trim() : '';
     out.push('forwarded', priorForwarded === '' ? element : `${priorForwarded}, ${element}`);
     return out;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { maskSecretQueryValues } from '../content/secret-query.js';
 import type { Logger } from '../logger.js';
 import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome } from '../stats/stats.js';
@@ -9,7 +8,7 @@ import type { Outcome } from '../stats/stats.js';
 interface RequestTrace {
   id: string;
   startedAt: number;
-  /** The proxied URL once known (credentials never appear: they are refused; secret query values are masked). */
+  /** The proxied URL once known (credentials never appear: they are refused). */
   target?: string;
   reported?: boolean;
 }
@@ -85,7 +84,8 @@ export class RequestReporter {
         {
           req_id: trace.id,
           method,
-          target: maskSecretQueryValues(trace.target ?? redactCredentials((req as { originalUrl?: string }).originalUrl ?? req.url ?? '')),
+          // Secret query values are masked by the logger's `target` serializer (logger.ts).
+          target: trace.target ?? redactCredentials((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           status: res.statusCode,
           outcome,
           duration_ms: Math.round(durationSec * 100_000) / 100,

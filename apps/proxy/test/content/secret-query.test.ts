@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskSecretQueryValues } from '../../src/content/secret-query.js';
+import { createLogger } from '../../src/logger.js';
 
 describe('maskSecretQueryValues', () => {
   it.each([
@@ -13,5 +14,17 @@ describe('maskSecretQueryValues', () => {
     ['/http/a.example/?token=1#frag', '/http/a.example/?token=***#frag'],
   ])('%s → %s', (url, masked) => {
     expect(maskSecretQueryValues(url)).toBe(masked);
+  });
+});
+
+describe('the logger masks secret query values of every url and target it logs', () => {
+  it('masks `url` and `target` fields, leaving other fields alone', () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => lines.push(line) });
+    logger.debug({ url: 'https://a.example/?sig=s1&x=1', target: 'https://a.example/?token=t', other: '?token=kept' }, 'line');
+    const logged = JSON.parse(lines[0]!) as Record<string, string>;
+    expect(logged.url).toBe('https://a.example/?sig=***&x=1');
+    expect(logged.target).toBe('https://a.example/?token=***');
+    expect(logged.other).toBe('?token=kept');
   });
 });
