@@ -161,3 +161,14 @@ export class RequestFieldPolicy {
     return out;
   }
 }
+
+/**
+ * Makes the request's own view of X-Forwarded-Host what the origin receives: the accepted public
+ * host name, or nothing. Vary is matched against the request's fields (RFC 9111 §4.1), so an
+ * origin that answers `Vary: X-Forwarded-Host` gets one variant per accepted name — a key on the
+ * host — and a client's own X-Forwarded-Host can never select another name's variant.
+ */
+export function alignForwardedHost(headers: Record<string, string | string[] | undefined>, publicHost: string | undefined): void {
+  if (publicHost !== undefined) headers['x-forwarded-host'] = publicHost;
+  else if (headers['x-forwarded-host'] !== undefined) delete headers['x-forwarded-host'];
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { ProxyError } from '../errors.js';
-import { RequestFieldPolicy } from './request-fields.js';
+import { alignForwardedHost, RequestFieldPolicy } from './request-fields.js';
 import { parseTargetUrl, parseTransparentTarget } from './target.js';
 
 /** The transparent-mode prefix: `/http/{target}`. */
@@ -20,7 +20,8 @@ export interface ResolvedTarget {
 /**
  * Finds the target of a data-plane request from its raw URL (never Express's decoded params or
  * its mount-stripped `req.url`) and, in reverse mode, its Host: undefined when the request is
- * not for this front end, a ProxyError when it is malformed or misdirected.
+ * not for this front end, a ProxyError when it is malformed or misdirected. A proxied request's
+ * X-Forwarded-Host is aligned with what the origin will receive (see alignForwardedHost).
  */
 export type TargetResolver = (req: Pick<IncomingMessage, 'url' | 'headers'>) => ResolvedTarget | undefined;
 
@@ -57,7 +58,9 @@ export function createTransparentResolver(fields: RequestFieldPolicy): TargetRes
   return (req) => {
     const raw = req.url ?? '';
     if (!raw.startsWith(TRANSPARENT_PREFIX)) return undefined;
-    return targets.resolve(raw, () => parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length)));
+    const resolved = targets.resolve(raw, () => parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length)));
+    alignForwardedHost(req.headers, undefined);
+    return resolved;
   };
 }
 
@@ -137,6 +140,7 @@ export function createReverseResolver(
       }
       return url;
     });
+    alignForwardedHost(req.headers, publicHost);
     return publicHost === undefined ? resolved : { ...resolved, publicHost };
   };
 }

@@ -348,6 +348,22 @@ describe('2. reverse mode and the Host header', () => {
     expect((await send(proxy.dataUrl, '/other', { headers: { host: 'example.org' } })).status).toBe(421);
     expect(origin.hits('/')).toBe(1);
   });
+
+  it('keys on the accepted name when the origin answers Vary: X-Forwarded-Host', async () => {
+    origin = await startOrigin((req, res) => {
+      answer(res, 200, { 'cache-control': 'max-age=300', vary: 'x-forwarded-host' }, { site: req.headers['x-forwarded-host'] });
+    });
+    proxy = await startProxy({ ORIGIN_URL: origin.url, PUBLIC_HOSTS: 'a.example.org, b.example.org' });
+    // The attacker's own X-Forwarded-Host neither reaches the origin nor selects a variant.
+    const attacker = await send(proxy.dataUrl, '/', { headers: { host: 'b.example.org', 'x-forwarded-host': 'a.example.org' } });
+    expect(attacker.json()).toEqual({ site: 'b.example.org' });
+    const victim = await send(proxy.dataUrl, '/', { headers: { host: 'a.example.org' } });
+    expect(victim.json()).toEqual({ site: 'a.example.org' });
+    const again = await send(proxy.dataUrl, '/', { headers: { host: 'a.example.org', 'x-forwarded-host': 'b.example.org' } });
+    expect(again.headers['x-cache']).toBe('HIT');
+    expect(again.json()).toEqual({ site: 'a.example.org' });
+    expect(origin.hits('/')).toBe(2);
+  });
 });
 
 describe('3. no request leaves the base path', () => {
