@@ -10,7 +10,8 @@ describe('journey: inspecting and deleting an entry', () => {
   beforeAll(async () => {
     dashboard = await startDashboard({
       origin: (req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=600', etag: '"v1"' });
+        // Vary names x-journey: an entry keeps only the request headers its Vary names.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=600', etag: '"v1"', vary: 'x-journey' });
         res.end(req.url === '/products/42' ? HOSTILE_BODY : `<p>${req.url ?? ''}</p>`);
       },
     });
@@ -22,10 +23,11 @@ describe('journey: inspecting and deleting an entry', () => {
 
   it('finds the entry with the filter, shows its headers and body as text, and deletes it', async () => {
     const { page } = dashboard;
+    const journey = { headers: { 'accept-language': 'en', 'x-journey': 'entry-detail', 'x-api-token': 'never-stored' } };
     for (const path of ['/products/41', '/products/42', '/categories/7', '/categories/8']) {
-      await dashboard.fetchThroughProxy(path, { headers: { 'accept-language': 'en', 'x-journey': 'entry-detail' } });
+      await dashboard.fetchThroughProxy(path, journey);
     }
-    const { headers } = await dashboard.fetchThroughProxy('/products/42');
+    const { headers } = await dashboard.fetchThroughProxy('/products/42', journey);
     const key = String(headers['x-cache-key']);
 
     await dashboard.open('/entries');
@@ -45,8 +47,9 @@ describe('journey: inspecting and deleting an entry', () => {
     const responseHeaders = page.getByRole('table', { name: 'Stored response headers' });
     expect(await responseHeaders.getByRole('row', { name: /cache-control/ }).textContent()).toContain('max-age=600');
     expect(await responseHeaders.getByRole('row', { name: /^etag/ }).textContent()).toContain('"v1"');
-    const requestHeaders = page.getByRole('table', { name: 'Request headers sent to the origin' });
+    const requestHeaders = page.getByRole('table', { name: 'Request headers named by Vary' });
     expect(await requestHeaders.getByRole('row', { name: /x-journey/ }).textContent()).toContain('entry-detail');
+    expect(await requestHeaders.getByRole('row', { name: /x-api-token/ }).count()).toBe(0);
 
     // The body is shown as text: its markup is visible, nothing of it runs or renders.
     const preview = page.getByRole('region', { name: 'Body preview' }).locator('pre');

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -180,6 +181,38 @@ function optionalUrl(name: string, schemes: readonly string[]) {
 /** Shorter admin keys are refused: the key guards purge, clear and warm on a shared cache. */
 export const MIN_ADMIN_API_KEY_LENGTH = 16;
 
+/** `403, 500` → a set of HTTP statuses (100-599). */
+function statusList(name: string) {
+  return setting(
+    name,
+    '',
+    (raw) => {
+      const members = parseList(raw, (m) => (/^[1-5]\d\d$/.test(m) ? Number(m) : INVALID));
+      return members === INVALID ? INVALID : new Set(members);
+    },
+    'a comma-separated list of HTTP statuses (100-599)',
+  );
+}
+
+/** `10.0.0.0/8, 192.0.2.7` → CIDR networks (a bare address is a one-address network). */
+function networkList(name: string) {
+  return setting(
+    name,
+    '',
+    (raw) =>
+      parseList(raw, (member): [ipaddr.IPv4 | ipaddr.IPv6, number] | typeof INVALID => {
+        try {
+          if (member.includes('/')) return ipaddr.parseCIDR(member);
+          const address = ipaddr.parse(member);
+          return [address, address.kind() === 'ipv4' ? 32 : 128];
+        } catch {
+          return INVALID;
+        }
+      }),
+    'a comma-separated list of IP addresses or CIDR networks (10.0.0.0/8)',
+  );
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = z
@@ -227,6 +260,9 @@ export const ConfigSchema = z
       'a number from 1 to 256 or "auto"',
     ),
     WARM_URLS_FILE: setting('WARM_URLS_FILE', '', optionalText, 'a file path'),
+    CACHE_EXTRA_STATUSES: statusList('CACHE_EXTRA_STATUSES'),
+    TRUSTED_PROXIES: networkList('TRUSTED_PROXIES'),
+    PUBLIC_HOSTS: hostList('PUBLIC_HOSTS'),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
@@ -268,7 +304,14 @@ export const ConfigSchema = z
   });
 
 /** Recursively readonly: the parsed configuration is deep-frozen. */
-type DeepReadonly<T> = T extends (infer M)[] ? readonly DeepReadonly<M>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+/** Read-only all the way down; sets and IP addresses are values with methods, kept as they are. */
+type DeepReadonly<T> = T extends ReadonlySet<infer M>
+  ? ReadonlySet<M>
+  : T extends ipaddr.IPv4 | ipaddr.IPv6
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
 
 export type Config = DeepReadonly<z.output<typeof ConfigSchema>>;
 export type ConfigInput = Partial<Record<keyof z.input<typeof ConfigSchema>, string>>;

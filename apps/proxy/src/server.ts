@@ -17,7 +17,8 @@ import type { lookUp } from './cache/lookup.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
-import { createReverseResolver, resolveForwardTarget } from './data-plane/request-target.js';
+import { RequestFieldPolicy } from './data-plane/request-fields.js';
+import { createForwardResolver, createReverseResolver } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -125,6 +126,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       staleRetentionSec: config.CACHE_STALE_RETENTION,
       targetedFields: config.CACHE_TARGETED_FIELDS,
       maxObjectBytes: config.MAX_OBJECT_BYTES,
+      extraStatuses: config.CACHE_EXTRA_STATUSES,
     },
     observer: metrics,
     lookUp: deps.lookUp,
@@ -151,18 +153,21 @@ export function createServer(deps: ServerDeps): ProxyServer {
   };
 
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
-  const reverse = originUrl ? createReverseResolver(originUrl) : undefined;
+  const requestFields = new RequestFieldPolicy({ trustedProxies: config.TRUSTED_PROXIES });
+  const reverse = originUrl
+    ? createReverseResolver(originUrl, { fields: requestFields, publicHosts: config.PUBLIC_HOSTS })
+    : undefined;
   const dataApp = createDataPlaneApp({
     engine,
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
+    requestFields,
     extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane),
   });
   const dataListener = createDataPlaneListener({
     engine,
-    resolve: reverse ?? resolveForwardTarget,
-    addForwardedHeaders: reverse !== undefined,
+    resolve: reverse ?? createForwardResolver(requestFields),
     reporter,
     logger,
     next: dataApp,

@@ -44,6 +44,9 @@ describe('parseConfig defaults', () => {
       LOG_LEVEL: 'info',
       WARM_URLS_FILE: undefined,
       WORKERS: 1,
+      CACHE_EXTRA_STATUSES: new Set(),
+      TRUSTED_PROXIES: [],
+      PUBLIC_HOSTS: [],
     });
   });
 
@@ -57,6 +60,19 @@ describe('parseConfig defaults', () => {
 });
 
 describe('parseConfig values', () => {
+  it('reads the shared-cache safety settings', () => {
+    const config = parseConfig({ CACHE_EXTRA_STATUSES: ' 403, 503 ', TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7, fd00::/8', PUBLIC_HOSTS: 'WWW.Example.com, *.example.org' });
+    expect(config.CACHE_EXTRA_STATUSES).toEqual(new Set([403, 503]));
+    expect(config.TRUSTED_PROXIES.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['10.0.0.0/8', '192.0.2.7/32', 'fd00::/8']);
+    expect(config.PUBLIC_HOSTS).toEqual(['www.example.com', '*.example.org']);
+  });
+
+  it('refuses malformed shared-cache safety settings with one message each', () => {
+    expect(() => parseConfig({ CACHE_EXTRA_STATUSES: '500,abc,600' })).toThrow(/expected CACHE_EXTRA_STATUSES to be a comma-separated list of HTTP statuses \(100-599\), got "500,abc,600"/);
+    expect(() => parseConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/expected TRUSTED_PROXIES to be a comma-separated list of IP addresses or CIDR networks/);
+    expect(() => parseConfig({ PUBLIC_HOSTS: 'http://www.example.com/' })).toThrow(/expected PUBLIC_HOSTS/);
+  });
+
   it('reads integers, trimming whitespace', () => {
     const config = parseConfig({ PORT: ' 8080 ', ADMIN_PORT: '0', CACHE_TTL: '0', MAX_CACHE_SIZE: '5' });
     expect(config.PORT).toBe(8080);

@@ -132,6 +132,29 @@ export const CacheEntryInfoSchema = z
   .meta({ id: 'CacheEntryInfo' });
 export type CacheEntryInfo = z.infer<typeof CacheEntryInfoSchema>;
 
+/**
+ * What `GET /cache/info/{key}` shows on the data port to a caller without the admin key: the
+ * seed's summary of an entry, without stored headers, request headers, Vary values, tags or a
+ * body preview (the key is computable from a URL, so this view is public).
+ */
+export const SeedCacheEntryInfoSchema = z
+  .object({
+    key: CacheKeySchema,
+    url: z.string().describe('Target URL, secret-like query parameter values masked'),
+    method: z.string(),
+    status_code: z.number().int(),
+    body_bytes: z.number().int(),
+    stored_at: z.string(),
+    expires_at: z.string(),
+    age_seconds: z.number().int(),
+    ttl_seconds: z.number().int(),
+    stale: z.boolean(),
+    hits: z.number().int(),
+    variants: z.number().int().describe('Number of stored variants (Vary)'),
+  })
+  .meta({ id: 'SeedCacheEntryInfo' });
+export type SeedCacheEntryInfo = z.infer<typeof SeedCacheEntryInfoSchema>;
+
 export const DeleteResultSchema = z
   .object({ deleted: z.literal(true), key: CacheKeySchema })
   .meta({ id: 'DeleteResult' });

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   PROXY_ERR_STORAGE_UNAVAILABLE: { status: 503, summary: 'The cache storage (Redis) is unavailable' },
   PROXY_ERR_UPSTREAM_TIMEOUT: { status: 504, summary: 'The origin did not answer in time' },
   PROXY_ERR_NOT_CACHED: { status: 504, summary: 'only-if-cached was requested and no usable response is stored' },
+  PROXY_ERR_MISDIRECTED_REQUEST: { status: 421, summary: 'The Host is not one of the public host names this proxy serves (PUBLIC_HOSTS)' },
+  PROXY_ERR_PATH_OUTSIDE_BASE: { status: 400, summary: 'The request path would leave the base path of ORIGIN_URL' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

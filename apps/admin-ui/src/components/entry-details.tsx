@@ -157,7 +157,7 @@ export function EntryDetails({ entry }: { entry: CacheEntryInfo }) {
         </section>
         <section className="panel" aria-labelledby="request-headers-title">
           <h2 id="request-headers-title">Request headers</h2>
-          <HeadersTable caption="Request headers sent to the origin" headers={variant.request_headers} />
+          <HeadersTable caption="Request headers named by Vary" headers={variant.request_headers} />
           <h3>Vary</h3>
           <VaryValues vary={variant.vary} />
         </section>

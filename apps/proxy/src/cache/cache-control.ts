@@ -51,3 +51,18 @@ export function deltaSeconds(directives: CacheControl, name: string): number | u
   if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
   return Math.min(Number(value), 2 ** 31);
 }
+
+/** RFC 9110 §5.6.2 token: what every Cache-Control directive name must be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/**
+ * Whether a Cache-Control field was present but could not be fully understood: some member's
+ * name is not a token (`public;max-age=0` is one member named `public;max-age`). The sender
+ * meant to say something about freshness, so a cache must not fill the gap with a heuristic.
+ */
+export function hasUnparseableDirective(directives: CacheControl): boolean {
+  for (const name of directives.keys()) {
+    if (!TOKEN.test(name)) return true;
+  }
+  return false;
+}

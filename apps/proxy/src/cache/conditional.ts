@@ -20,9 +20,12 @@ export function strongMatch(a: string, b: string): boolean {
 /**
  * Whether a GET/HEAD conditional request is answered with 304 from the selected stored
  * response (RFC 9111 §4.3.2, RFC 9110 §13.2.2): If-None-Match when present (weak comparison),
- * otherwise If-Modified-Since against the stored Last-Modified.
+ * otherwise If-Modified-Since against the stored Last-Modified. Only a stored 2xx is ever
+ * answered so: RFC 9110 §13.2.1 makes preconditions apply to successful responses only, so a
+ * stored 404 or 301 is sent as it is, whatever the request's validators.
  */
-export function isNotModified(requestHeaders: HeaderMap, stored: HeaderMap): boolean {
+export function isNotModified(requestHeaders: HeaderMap, stored: HeaderMap, storedStatus: number): boolean {
+  if (storedStatus < 200 || storedStatus > 299) return false;
   const ifNoneMatch = headerValue(requestHeaders, 'if-none-match');
   if (ifNoneMatch !== undefined) {
     const tags = parseEntityTags(ifNoneMatch);

@@ -1,4 +1,4 @@
-import { deltaSeconds, type CacheControl } from './cache-control.js';
+import { deltaSeconds, hasUnparseableDirective, type CacheControl } from './cache-control.js';
 import { headerValue, type HeaderMap } from './headers.js';
 import { parseHttpDate } from './http-date.js';
 import { isHeuristicallyCacheable } from './storability.js';
@@ -28,7 +28,8 @@ export interface FreshnessInput {
  * Freshness lifetime of a response (RFC 9111 §4.2.1): the first of `s-maxage` (a shared cache,
  * §5.2.2.10), `max-age` (§5.2.2.1), `Expires` − `Date` (§5.3); otherwise a heuristic (§4.2.2)
  * for heuristically cacheable statuses or `public` responses: 10 % of the time since
- * `Last-Modified` (at most a day), else CACHE_TTL (0: none). Invalid values mean "already stale".
+ * `Last-Modified` (at most a day), else CACHE_TTL (0: none). Invalid values mean "already stale";
+ * a Cache-Control that is present but unparseable rules out heuristics (no freshness: 0).
  */
 export function determineFreshnessLifetime(input: FreshnessInput): { lifetimeSec: number; source: FreshnessSource } {
   if (input.overrideTtlSec !== undefined) return { lifetimeSec: input.overrideTtlSec, source: 'override' };
@@ -51,6 +52,9 @@ export function determineFreshnessLifetime(input: FreshnessInput): { lifetimeSec
   if (!isHeuristicallyCacheable(input.status) && !responseDirectives.has('public')) {
     return { lifetimeSec: 0, source: 'none' };
   }
+  // Deliberate: a malformed Cache-Control (e.g. `public;max-age=0`) most likely tried to limit
+  // freshness; guessing a lifetime for it would serve what the origin meant to keep fresh.
+  if (hasUnparseableDirective(responseDirectives)) return { lifetimeSec: 0, source: 'none' };
   const lastModifiedMs = parseHttpDate(headerValue(responseHeaders, 'last-modified'));
   if (lastModifiedMs !== undefined) {
     const dateMs = parseHttpDate(headerValue(responseHeaders, 'date')) ?? input.responseTimeMs;

@@ -11,6 +11,11 @@ export interface StorabilityInput {
   varyNames: string[] | '*';
   /** False when a targeted field (RFC 9213) replaced Cache-Control and Expires. */
   useExpires?: boolean;
+  /**
+   * Statuses stored beyond the default ones (CACHE_EXTRA_STATUSES), when the response gives
+   * explicit freshness: the operator's choice, never the client's.
+   */
+  extraStatuses?: ReadonlySet<number> | undefined;
 }
 
 export type NotStoredReason =
@@ -21,6 +26,7 @@ export type NotStoredReason =
   | 'private'
   | 'set-cookie'
   | 'authorization'
+  | 'cookie'
   | 'vary-star'
   | 'not-cacheable';
 
@@ -32,6 +38,24 @@ const HEURISTICALLY_CACHEABLE = new Set([200, 203, 204, 300, 301, 308, 404, 405,
 
 export function isHeuristicallyCacheable(status: number): boolean {
   return HEURISTICALLY_CACHEABLE.has(status);
+}
+
+/**
+ * Redirects stored only with explicit freshness (max-age, s-maxage or Expires), as Varnish and
+ * Fastly do: their target is usually temporary.
+ */
+const STORED_WITH_EXPLICIT_FRESHNESS = new Set([302, 307]);
+
+/**
+ * Whether this shared cache stores a status at all. By default only the heuristically cacheable
+ * statuses (RFC 9110 §15.1) and 302/307 with explicit freshness: another error a client can
+ * provoke (400, 403, 500, 503, …) is never served to everyone else (cache-poisoned denial of
+ * service, "CPDoS"), unless the operator lists it in `extraStatuses`.
+ */
+export function isStoredStatus(status: number, explicitFreshness: boolean, extraStatuses?: ReadonlySet<number>): boolean {
+  if (HEURISTICALLY_CACHEABLE.has(status)) return true;
+  if (!explicitFreshness) return false;
+  return STORED_WITH_EXPLICIT_FRESHNESS.has(status) || extraStatuses?.has(status) === true;
 }
 
 /**
@@ -62,23 +86,22 @@ export function whyNotStorable(input: StorabilityInput): NotStoredReason | undef
   // Deliberate, as in Varnish and nginx: a response that sets a cookie is user-specific.
   if (input.responseHeaders['set-cookie'] !== undefined) return 'set-cookie';
   // §3.5: a request with Authorization only when the response explicitly allows it.
-  if (
-    input.requestHeaders.authorization !== undefined &&
-    !cc.has('public') &&
-    !cc.has('s-maxage') &&
-    !cc.has('must-revalidate')
-  ) {
-    return 'authorization';
-  }
+  const sharingAllowed = cc.has('public') || cc.has('s-maxage') || cc.has('must-revalidate');
+  if (input.requestHeaders.authorization !== undefined && !sharingAllowed) return 'authorization';
+  // Deliberate: Cookie is a credential too, treated as §3.5 treats Authorization. A response
+  // made for a cookie is stored only when it says it may be shared, or varies on Cookie (then
+  // only a request with the same Cookie value selects it, §4.1).
+  const variesOnCookie = input.varyNames !== '*' && input.varyNames.includes('cookie');
+  if (input.requestHeaders.cookie !== undefined && !sharingAllowed && !variesOnCookie) return 'cookie';
   // §4.1: Vary: * never matches a later request, so storing it is pointless.
   if (input.varyNames === '*') return 'vary-star';
-  // §3: the response must allow caching: explicit freshness, public, or a heuristically
-  // cacheable status.
-  const explicitlyCacheable =
-    cc.has('public') ||
-    cc.has('max-age') ||
-    cc.has('s-maxage') ||
-    (input.useExpires !== false && input.responseHeaders.expires !== undefined);
-  if (!explicitlyCacheable && !isHeuristicallyCacheable(input.status)) return 'not-cacheable';
+  const explicitFreshness =
+    cc.has('max-age') || cc.has('s-maxage') || (input.useExpires !== false && input.responseHeaders.expires !== undefined);
+  if (!isHeuristicallyCacheable(input.status)) {
+    // §3: the response must allow caching: explicit freshness or a heuristically cacheable status.
+    if (!explicitFreshness) return 'not-cacheable';
+    // And this shared cache stores only the statuses of isStoredStatus: never a client-provoked error.
+    if (!isStoredStatus(input.status, explicitFreshness, input.extraStatuses)) return 'status';
+  }
   return undefined;
 }

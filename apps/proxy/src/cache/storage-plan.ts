@@ -17,6 +17,8 @@ export interface CachePolicySettings {
   readonly staleRetentionSec: number;
   /** MAX_OBJECT_BYTES: a response declaring a larger Content-Length is not stored. */
   readonly maxObjectBytes: number;
+  /** CACHE_EXTRA_STATUSES: statuses stored beyond the defaults (see isStoredStatus). */
+  readonly extraStatuses?: ReadonlySet<number> | undefined;
 }
 
 /**
@@ -149,6 +151,7 @@ export function planStorage(input: StoragePlanInput, settings: CachePolicySettin
     responseDirectives: directives,
     varyNames,
     useExpires,
+    extraStatuses: settings.extraStatuses,
   });
   if (reason !== undefined) return { store: false, reason };
   // §5.2.1.5: a request with no-store must not have its response stored.

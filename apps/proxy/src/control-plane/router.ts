@@ -1,4 +1,4 @@
-import { cacheRouter } from './routers/cache.js';
+import { cacheRouter, dataPortInfo } from './routers/cache.js';
 import { health, history, stats, tryRequest } from './routers/system.js';
 import { router } from './trpc.js';
 
@@ -18,7 +18,7 @@ export const seedCompatibleRouter = router({
   health,
   stats,
   cache: router({
-    info: cacheRouter.info,
+    info: dataPortInfo,
     clear: cacheRouter.clear,
     delete: cacheRouter.delete,
   }),

@@ -5,12 +5,15 @@ import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { RequestReporter } from './request-report.js';
 import { createEnvelopeHandler } from './proxy-envelope.js';
+import { RequestFieldPolicy } from './request-fields.js';
 
 export interface DataPlaneAppOptions {
   engine: CacheEngine;
   logger: Logger;
   reporter: RequestReporter;
   maxEnvelopeBytes: number;
+  /** What the envelope's `headers` may carry to the origin (default: no trusted proxies). */
+  requestFields?: RequestFieldPolicy | undefined;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
@@ -36,7 +39,11 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
     '/proxy',
     // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
     express.json({ limit: options.maxEnvelopeBytes, type: () => true }),
-    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes, reporter: options.reporter }),
+    createEnvelopeHandler(engine, {
+      maxEnvelopeBytes: options.maxEnvelopeBytes,
+      reporter: options.reporter,
+      requestFields: options.requestFields ?? new RequestFieldPolicy(),
+    }),
   );
   app.all('/proxy', (req, _res, next) => {
     next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));

@@ -257,7 +257,7 @@ export class CacheEngine {
             headers: forwardableResponseHeaders(responseHeaders, NOT_STORED_FIELDS).concat('via', via),
             body: EMPTY_BODY,
             vary: captureVaryValues(plan.varyNames, request.headers),
-            requestHeaders: captureRequestHeaders(request.forwardHeaders),
+            requestHeaders: captureRequestHeaders(request.forwardHeaders, plan.varyNames),
             requestTime: result.requestTime,
             responseTime,
             upstreamCacheStatus,

@@ -12,8 +12,6 @@ export interface DataPlaneListenerOptions {
   engine: CacheEngine;
   /** `/http/{target}` resolution, or every path in reverse-proxy mode. */
   resolve: TargetResolver;
-  /** Reverse-proxy mode adds X-Forwarded-* headers. */
-  addForwardedHeaders: boolean;
   reporter: RequestReporter;
   logger: Logger;
   /** Everything that is not a proxied request: /proxy and the seed's REST paths (Express). */
@@ -34,7 +32,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
     options.reporter.begin(req);
     let target: ResolvedTarget | undefined;
     try {
-      target = resolve(req.url ?? '');
+      target = resolve(req);
     } catch (error) {
       fail(options, req, res, error);
       return;
@@ -73,7 +71,6 @@ function lookUpAndRespond(
     return;
   }
   forwardThroughCache(engine, req, res, target, decision, {
-    addForwardedHeaders: options.addForwardedHeaders,
     reporter,
     responder,
   }).catch((error: unknown) => fail(options, req, res, error));

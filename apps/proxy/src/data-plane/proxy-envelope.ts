@@ -8,7 +8,7 @@ import type { Responder } from './responders.js';
 import type { OriginResponse } from './origin-response.js';
 import type { RequestReporter } from './request-report.js';
 import { headerListToMap } from '../cache/headers.js';
-import { forwardableRequestHeaders } from './hop-by-hop.js';
+import type { RequestFieldPolicy } from './request-fields.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
 import { clientGoneSignal } from './transparent.js';
 
@@ -46,7 +46,7 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** `POST /proxy`: the seed's JSON envelope in, the seed's JSON envelope out. */
-export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number; reporter: RequestReporter }) {
+export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number; reporter: RequestReporter; requestFields: RequestFieldPolicy }) {
   return async function envelopeHandler(req: Request, res: Response): Promise<void> {
     const ttlOverrideSec = parseTtlParam(req.query.ttl);
     const parsed = ProxyRequestSchema.safeParse(req.body);
@@ -72,8 +72,8 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
       url,
       key: entryKeyFor(url),
       headers: headerListToMap(rawHeaders),
-      forwardHeaders: forwardableRequestHeaders(rawHeaders),
-      body,
+      forwardHeaders: options.requestFields.forwardHeaders(envelope.method, rawHeaders, { peerAddress: req.socket.remoteAddress }),
+      body: options.requestFields.forwardsBody(envelope.method) ? body : undefined,
       ttlOverrideSec,
       signal: clientGoneSignal(res),
     };

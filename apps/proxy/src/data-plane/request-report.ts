@@ -71,6 +71,7 @@ export class RequestReporter {
         {
           req_id: trace.id,
           method,
+          // Secret query values are masked by the logger's `target` serializer (logger.ts).
           target: trace.target ?? redactCredentials((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           status: res.statusCode,
           outcome,

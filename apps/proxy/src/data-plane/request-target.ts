@@ -1,23 +1,30 @@
+import type { IncomingMessage } from 'node:http';
 import { BoundedMap } from '../bounded-map.js';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { ProxyError } from '../errors.js';
+import { alignForwardedHost, RequestFieldPolicy } from './request-fields.js';
 import { parseTargetUrl, parseTransparentTarget } from './target.js';
 
 /** The transparent-mode prefix: `/http/{target}`. */
 export const TRANSPARENT_PREFIX = '/http/';
 
-/** A request's target: its URL and the primary cache key of that URL. */
+/** A request's target: its URL, the primary cache key of that URL, and what goes upstream with it. */
 export interface ResolvedTarget {
   url: URL;
   key: string;
+  /** The request-field policy of this front end (what is stripped, set or forwarded). */
+  fields: RequestFieldPolicy;
+  /** Reverse mode with PUBLIC_HOSTS: the accepted Host name, lowercase, without port. */
+  publicHost?: string | undefined;
 }
 
 /**
  * Finds the target of a data-plane request from its raw URL (never Express's decoded params or
- * its mount-stripped `req.url`): undefined when the request is not for this front end, a
- * ProxyError when it is malformed.
+ * its mount-stripped `req.url`) and, in reverse mode, its Host: undefined when the request is
+ * not for this front end, a ProxyError when it is malformed or misdirected. A proxied request's
+ * X-Forwarded-Host is aligned with what the origin will receive (see alignForwardedHost).
  */
-export type TargetResolver = (rawUrl: string) => ResolvedTarget | undefined;
+export type TargetResolver = (req: Pick<IncomingMessage, 'url' | 'headers'>) => ResolvedTarget | undefined;
 
 /**
  * Recently resolved request targets by raw URL: a hot URL is parsed and hashed once, not on every
@@ -28,6 +35,7 @@ class TargetCache {
   private readonly targets: BoundedMap<string, ResolvedTarget>;
 
   constructor(
+    private readonly fields: RequestFieldPolicy,
     capacity = 4096,
     private readonly maxRawLength = 2048,
   ) {
@@ -38,21 +46,26 @@ class TargetCache {
     const cached = this.targets.get(raw);
     if (cached) return cached;
     const url = parse();
-    const resolved = { url, key: entryKeyFor(url) };
+    const resolved = { url, key: entryKeyFor(url), fields: this.fields };
     if (raw.length <= this.maxRawLength) this.targets.set(raw, resolved);
     return resolved;
   }
 }
 
-const transparentTargets = new TargetCache();
-
 /** `/http/{target}`: the target is everything after the prefix. */
-export const resolveTransparentTarget: TargetResolver = (raw) => {
-  if (!raw.startsWith(TRANSPARENT_PREFIX)) return undefined;
-  return transparentTargets.resolve(raw, () => parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length)));
-};
+export function createTransparentResolver(fields: RequestFieldPolicy): TargetResolver {
+  const targets = new TargetCache(fields);
+  return (req) => {
+    const raw = req.url ?? '';
+    if (!raw.startsWith(TRANSPARENT_PREFIX)) return undefined;
+    const resolved = targets.resolve(raw, () => parseTransparentTarget(raw.slice(TRANSPARENT_PREFIX.length)));
+    alignForwardedHost(req.headers, undefined);
+    return resolved;
+  };
+}
 
-const absoluteFormTargets = new TargetCache();
+/** The transparent resolver with the default request-field policy (no trusted proxies). */
+export const resolveTransparentTarget: TargetResolver = createTransparentResolver(new RequestFieldPolicy());
 
 /** `http://` or `https://` at the start of a request target: the absolute form. */
 const ABSOLUTE_FORM = /^https?:\/\//i;
@@ -64,25 +77,95 @@ const ABSOLUTE_FORM = /^https?:\/\//i;
  * and the same entry as `/http/http://host/path`; its `Host` header is ignored (§3.2.2) since the
  * proxy sets Host from the target anyway.
  */
-export const resolveForwardTarget: TargetResolver = (raw) => {
-  if (ABSOLUTE_FORM.test(raw)) return absoluteFormTargets.resolve(raw, () => parseTargetUrl(raw));
-  return resolveTransparentTarget(raw);
-};
+export function createForwardResolver(fields: RequestFieldPolicy): TargetResolver {
+  const transparent = createTransparentResolver(fields);
+  const absoluteFormTargets = new TargetCache(fields);
+  return (req) => {
+    const raw = req.url ?? '';
+    if (!ABSOLUTE_FORM.test(raw)) return transparent(req);
+    const resolved = absoluteFormTargets.resolve(raw, () => parseTargetUrl(raw));
+    alignForwardedHost(req.headers, undefined);
+    return resolved;
+  };
+}
 
-/** Reverse-proxy mode: every request path is a path on the one origin (ORIGIN_URL). */
-export function createReverseResolver(originUrl: URL): TargetResolver {
+/** The forward resolver with the default request-field policy (no trusted proxies). */
+export const resolveForwardTarget: TargetResolver = createForwardResolver(new RequestFieldPolicy());
+
+/** Separators an origin may honour inside a path: `/`, `\` (IIS, WHATWG URL), and their encodings. */
+const PATH_SEPARATORS = /\/|\\|%2f|%5c/i;
+
+/**
+ * Whether a raw request path, resolved as an origin would resolve it, climbs above its start
+ * (RFC 3986 §5.2.4 dot segments): encoded dots (`%2e`) count as dots and backslashes or encoded
+ * slashes as separators, so `/%2e%2e/x`, `/.%2E/x` and `/..\x` are caught like `/../x`.
+ */
+export function climbsAboveRoot(rawPath: string): boolean {
+  let depth = 0;
+  for (const segment of rawPath.split(PATH_SEPARATORS)) {
+    const decoded = segment.replace(/%2e/gi, '.');
+    if (decoded === '..') {
+      depth--;
+      if (depth < 0) return true;
+    } else if (decoded !== '.' && decoded !== '') {
+      depth++;
+    }
+  }
+  return false;
+}
+
+/** Whether a Host header's name (port dropped) matches a PUBLIC_HOSTS entry (exact, or `*.suffix`). */
+function acceptedHostName(hostHeader: string | undefined, publicHosts: readonly string[]): string | undefined {
+  if (hostHeader === undefined) return undefined;
+  const match = /^(\[[0-9a-f:.]+\]|[^:]+)(?::\d*)?$/i.exec(hostHeader.trim());
+  const name = match?.[1]?.toLowerCase();
+  if (name === undefined) return undefined;
+  const accepted = publicHosts.some((pattern) =>
+    pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1 : name === pattern,
+  );
+  return accepted ? name : undefined;
+}
+
+/**
+ * Reverse-proxy mode: every request path is a path under ORIGIN_URL's base path. A path that
+ * would leave the base path (dot segments, encoded or not) answers 400; with PUBLIC_HOSTS, a
+ * Host that is not listed answers 421 (RFC 9110 §15.5.20), and the accepted name is the only
+ * X-Forwarded-Host the origin ever sees.
+ */
+export function createReverseResolver(
+  originUrl: URL,
+  options: { fields?: RequestFieldPolicy; publicHosts?: readonly string[] } = {},
+): TargetResolver {
   const base = originUrl.href.replace(/\/$/, '');
-  const targets = new TargetCache();
-  return (raw) => {
+  const basePath = originUrl.pathname.replace(/\/$/, '');
+  const publicHosts = options.publicHosts ?? [];
+  const targets = new TargetCache(options.fields ?? new RequestFieldPolicy());
+  return (req) => {
+    const raw = req.url ?? '';
     if (!raw.startsWith('/')) {
       throw new ProxyError('PROXY_ERR_INVALID_URL', 'Expected an origin-form request target (a path starting with /)');
     }
-    return targets.resolve(raw, () => {
+    let publicHost: string | undefined;
+    if (publicHosts.length > 0) {
+      publicHost = acceptedHostName(req.headers.host, publicHosts);
+      if (publicHost === undefined) {
+        throw new ProxyError('PROXY_ERR_MISDIRECTED_REQUEST', 'This proxy does not serve the requested Host; see PUBLIC_HOSTS');
+      }
+    }
+    const resolved = targets.resolve(raw, () => {
+      if (climbsAboveRoot(raw.split(/[?#]/, 1)[0]!)) {
+        throw new ProxyError('PROXY_ERR_PATH_OUTSIDE_BASE', 'The request path climbs above the base path (dot segments)');
+      }
       const url = parseTargetUrl(`${base}${raw}`);
       if (url.origin !== originUrl.origin) {
         throw new ProxyError('PROXY_ERR_INVALID_URL', 'The request path does not stay on the configured origin');
       }
+      if (basePath !== '' && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
+        throw new ProxyError('PROXY_ERR_PATH_OUTSIDE_BASE', 'The request path does not stay under the base path of ORIGIN_URL');
+      }
       return url;
     });
+    alignForwardedHost(req.headers, publicHost);
+    return publicHost === undefined ? resolved : { ...resolved, publicHost };
   };
 }

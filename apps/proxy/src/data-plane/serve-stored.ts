@@ -103,7 +103,7 @@ export class StoredResponseServer {
       xCache: X_CACHE[outcome],
       key: entry.key,
     });
-    if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers))) {
+    if (hasCacheAnswerableConditional(requestHeaders) && isNotModified(requestHeaders, headerListToMap(entry.headers), entry.status)) {
       responder.sendStored(304, notModifiedHeaders(entry.headers).concat(own), undefined);
       return outcome;
     }

@@ -12,14 +12,21 @@ export const NOT_STORED_FIELDS: ReadonlySet<string> = new Set([...OWN_RESPONSE_F
 const SECRET_REQUEST_FIELDS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 const MAX_REQUEST_HEADER_BYTES = 4096;
 
-/** The request headers an entry keeps for the admin API: no credentials, at most 4 KiB. */
-export function captureRequestHeaders(forwarded: readonly string[]): string[] {
+/**
+ * The request headers an entry keeps for the admin API: only those its response's Vary names
+ * (the ones that selected it, RFC 9111 §4.1), never credentials, at most 4 KiB. Anything else a
+ * client sent (an `X-Api-Token`, say) is never stored, so no admin view can reveal it.
+ */
+export function captureRequestHeaders(forwarded: readonly string[], varyNames: readonly string[]): string[] {
   const kept: string[] = [];
+  if (varyNames.length === 0) return kept;
+  const named = new Set(varyNames.map((name) => name.toLowerCase()));
   let bytes = 0;
   for (let i = 0; i < forwarded.length; i += 2) {
     const name = forwarded[i]!;
     const value = forwarded[i + 1]!;
-    if (SECRET_REQUEST_FIELDS.has(name.toLowerCase())) continue;
+    const lower = name.toLowerCase();
+    if (!named.has(lower) || SECRET_REQUEST_FIELDS.has(lower)) continue;
     bytes += name.length + value.length;
     if (bytes > MAX_REQUEST_HEADER_BYTES) break;
     kept.push(name, value);

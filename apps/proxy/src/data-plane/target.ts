@@ -7,9 +7,22 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 /** `http:` or `https:` with any number of slashes (clients collapse `//`), but not `http:80` (a host named http). */
 const HTTP_SCHEME = /^(https?):(?!\d)\/*/i;
 
+/** A DNS label (letters, digits, hyphen; underscore as used by service names), 1-63 characters. */
+const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/**
+ * Whether a parsed URL host is an IP literal or a host name of non-empty labels (RFC 1123 §2.1):
+ * `..`, `a..b`, `.a`, `a.` are refused before any cache lookup or DNS query.
+ */
+export function isValidHostName(hostname: string): boolean {
+  if (hostname.startsWith('[') && hostname.endsWith(']')) return true; // IPv6 literal, validated by URL
+  if (hostname.length > 253) return false;
+  return hostname.split('.').every((label) => HOST_LABEL.test(label));
+}
+
 /**
  * Parses an absolute target URL. Rejects control characters (which `new URL` would strip rather
- * than refuse), schemes other than http(s), credentials and missing hosts. The fragment is dropped:
+ * than refuse), schemes other than http(s), credentials, and missing or invalid host names. The fragment is dropped:
  * it is never sent to an origin.
  */
 export function parseTargetUrl(text: string): URL {
@@ -31,6 +44,9 @@ export function parseTargetUrl(text: string): URL {
   }
   if (url.hostname === '') {
     throw new ProxyError('PROXY_ERR_INVALID_URL', 'The target URL has no host');
+  }
+  if (!isValidHostName(url.hostname)) {
+    throw new ProxyError('PROXY_ERR_INVALID_URL', `The target host ${JSON.stringify(url.hostname)} is not a valid host name`);
   }
   if (url.username !== '' || url.password !== '') {
     throw new ProxyError(

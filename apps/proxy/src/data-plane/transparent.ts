@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
-import { forwardableRequestHeaders, forwardableResponseHeaders } from './hop-by-hop.js';
+import { forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
 import type { Responder } from './responders.js';
@@ -18,15 +18,6 @@ export function clientGoneSignal(res: ServerResponse): AbortSignal {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
-}
-
-/** X-Forwarded-For/-Host/-Proto, as a reverse proxy in front of one origin adds them. */
-function forwardedFor(req: IncomingMessage): string[] {
-  const prior = req.headers['x-forwarded-for'];
-  const client = req.socket.remoteAddress ?? 'unknown';
-  const headers = ['x-forwarded-for', prior ? `${String(prior)}, ${client}` : client, 'x-forwarded-proto', 'http'];
-  if (req.headers.host) headers.push('x-forwarded-host', req.headers.host);
-  return headers;
 }
 
 /**
@@ -58,8 +49,6 @@ function pairs(list: readonly string[]): [string, string | string[]][] {
 
 const NO_FIELDS: ReadonlySet<string> = new Set();
 
-const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
-
 /**
  * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
  * the data-port listener with the resolved target and the lookup's decision (fresh hits never
@@ -72,23 +61,24 @@ export async function forwardThroughCache(
   target: ResolvedTarget,
   decision: Decision,
   options: {
-    addForwardedHeaders: boolean;
     reporter: RequestReporter;
     responder: Responder;
   },
 ): Promise<void> {
-  let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
-  if (options.addForwardedHeaders) {
-    forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
-    forwardHeaders.push(...forwardedFor(req));
-  }
+  const method = req.method ?? 'GET';
+  // Stripped, set and forwarded fields: one policy for every front end (request-fields.ts).
+  const forwardHeaders = target.fields.forwardHeaders(method, req.rawHeaders, {
+    peerAddress: req.socket.remoteAddress,
+    publicHost: target.publicHost,
+  });
   const request: ProxiedRequest = {
-    method: req.method ?? 'GET',
+    method,
     url: target.url,
     key: target.key,
     headers: req.headers,
     forwardHeaders,
-    body: hasRequestBody(req) ? req : undefined,
+    // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.
+    body: hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
   };

@@ -80,84 +80,97 @@ describe('strongMatch (RFC 9110 §8.8.3.2)', () => {
 describe('isNotModified (RFC 9111 §4.3.2, RFC 9110 §13.2.2)', () => {
   const stored = { etag: '"v1"', 'last-modified': LAST_MODIFIED };
 
+  describe('only for a stored 2xx (RFC 9110 §13.2.1)', () => {
+    it.each([203, 204, 299])('answers a matching validator of a stored %i with 304', (status) => {
+      expect(isNotModified({ 'if-none-match': '"v1"' }, stored, status)).toBe(true);
+    });
+
+    it.each([300, 301, 308, 404, 410, 501])('never answers a stored %i with 304, whatever the validators', (status) => {
+      expect(isNotModified({ 'if-none-match': '"v1"' }, stored, status)).toBe(false);
+      expect(isNotModified({ 'if-none-match': '*' }, stored, status)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': LAST_MODIFIED }, stored, status)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': new Date(Date.UTC(2030, 0, 1)).toUTCString() }, { date: LAST_MODIFIED }, status)).toBe(false);
+    });
+  });
+
   describe('If-None-Match (RFC 9110 §13.1.2)', () => {
     it('answers 304 when a listed entity tag matches the stored ETag', () => {
-      expect(isNotModified({ 'if-none-match': '"v1"' }, stored)).toBe(true);
-      expect(isNotModified({ 'if-none-match': '"v0", "v1"' }, stored)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '"v1"' }, stored, 200)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '"v0", "v1"' }, stored, 200)).toBe(true);
     });
 
     it('uses the weak comparison function (RFC 9111 §4.3.2)', () => {
-      expect(isNotModified({ 'if-none-match': 'W/"v1"' }, stored)).toBe(true);
-      expect(isNotModified({ 'if-none-match': '"v1"' }, { etag: 'W/"v1"' })).toBe(true);
+      expect(isNotModified({ 'if-none-match': 'W/"v1"' }, stored, 200)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '"v1"' }, { etag: 'W/"v1"' }, 200)).toBe(true);
     });
 
     it('does not answer 304 when no listed entity tag matches', () => {
-      expect(isNotModified({ 'if-none-match': '"v2"' }, stored)).toBe(false);
+      expect(isNotModified({ 'if-none-match': '"v2"' }, stored, 200)).toBe(false);
     });
 
     it('does not answer 304 when the stored response has no ETag', () => {
-      expect(isNotModified({ 'if-none-match': '"v1"' }, { 'last-modified': LAST_MODIFIED })).toBe(false);
+      expect(isNotModified({ 'if-none-match': '"v1"' }, { 'last-modified': LAST_MODIFIED }, 200)).toBe(false);
     });
 
     it('answers 304 to "*" since a representation is stored', () => {
-      expect(isNotModified({ 'if-none-match': '*' }, stored)).toBe(true);
-      expect(isNotModified({ 'if-none-match': '*' }, {})).toBe(true);
+      expect(isNotModified({ 'if-none-match': '*' }, stored, 200)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '*' }, {}, 200)).toBe(true);
     });
 
     it('matches a tag containing a comma', () => {
-      expect(isNotModified({ 'if-none-match': '"a, b"' }, { etag: '"a, b"' })).toBe(true);
-      expect(isNotModified({ 'if-none-match': '"a, b"' }, { etag: '"a"' })).toBe(false);
+      expect(isNotModified({ 'if-none-match': '"a, b"' }, { etag: '"a, b"' }, 200)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '"a, b"' }, { etag: '"a"' }, 200)).toBe(false);
     });
 
     it('reads entity tags from several If-None-Match lines (RFC 9110 §5.3)', () => {
-      expect(isNotModified({ 'if-none-match': ['"v0"', '"v1"'] }, stored)).toBe(true);
+      expect(isNotModified({ 'if-none-match': ['"v0"', '"v1"'] }, stored, 200)).toBe(true);
     });
 
     it('takes precedence over If-Modified-Since, which is then ignored (RFC 9110 §13.1.3, §13.2.2)', () => {
       // If-Modified-Since alone would answer 304 here; the non-matching If-None-Match decides.
-      expect(isNotModified({ 'if-none-match': '"v2"', 'if-modified-since': AFTER }, stored)).toBe(false);
+      expect(isNotModified({ 'if-none-match': '"v2"', 'if-modified-since': AFTER }, stored, 200)).toBe(false);
       // And the other way round: a matching tag answers 304 whatever If-Modified-Since says.
-      expect(isNotModified({ 'if-none-match': '"v1"', 'if-modified-since': BEFORE }, stored)).toBe(true);
+      expect(isNotModified({ 'if-none-match': '"v1"', 'if-modified-since': BEFORE }, stored, 200)).toBe(true);
     });
   });
 
   describe('If-Modified-Since (RFC 9110 §13.1.3)', () => {
     it('answers 304 when the stored Last-Modified is not after the given date', () => {
-      expect(isNotModified({ 'if-modified-since': LAST_MODIFIED }, stored)).toBe(true);
-      expect(isNotModified({ 'if-modified-since': AFTER }, stored)).toBe(true);
+      expect(isNotModified({ 'if-modified-since': LAST_MODIFIED }, stored, 200)).toBe(true);
+      expect(isNotModified({ 'if-modified-since': AFTER }, stored, 200)).toBe(true);
     });
 
     it('does not answer 304 when the stored Last-Modified is after the given date', () => {
-      expect(isNotModified({ 'if-modified-since': BEFORE }, stored)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': BEFORE }, stored, 200)).toBe(false);
     });
 
     it('ignores an If-Modified-Since that is not a valid HTTP-date', () => {
-      expect(isNotModified({ 'if-modified-since': 'yesterday' }, stored)).toBe(false);
-      expect(isNotModified({ 'if-modified-since': '2026-01-01T10:00:00Z' }, stored)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': 'yesterday' }, stored, 200)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': '2026-01-01T10:00:00Z' }, stored, 200)).toBe(false);
     });
 
     it('ignores an If-Modified-Since with more than one member', () => {
-      expect(isNotModified({ 'if-modified-since': [AFTER, AFTER] }, stored)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': [AFTER, AFTER] }, stored, 200)).toBe(false);
     });
 
     it('accepts the obsolete date forms a recipient must parse (RFC 9110 §5.6.7)', () => {
-      expect(isNotModified({ 'if-modified-since': 'Thursday, 01-Jan-26 10:00:00 GMT' }, stored)).toBe(true);
-      expect(isNotModified({ 'if-modified-since': 'Thu Jan  1 10:00:00 2026' }, stored)).toBe(true);
+      expect(isNotModified({ 'if-modified-since': 'Thursday, 01-Jan-26 10:00:00 GMT' }, stored, 200)).toBe(true);
+      expect(isNotModified({ 'if-modified-since': 'Thu Jan  1 10:00:00 2026' }, stored, 200)).toBe(true);
     });
 
     it('evaluates against the stored Date when the stored response has no Last-Modified (RFC 9111 §4.3.2)', () => {
       const withoutLastModified = { date: LAST_MODIFIED };
-      expect(isNotModified({ 'if-modified-since': AFTER }, withoutLastModified)).toBe(true);
-      expect(isNotModified({ 'if-modified-since': BEFORE }, withoutLastModified)).toBe(false);
+      expect(isNotModified({ 'if-modified-since': AFTER }, withoutLastModified, 200)).toBe(true);
+      expect(isNotModified({ 'if-modified-since': BEFORE }, withoutLastModified, 200)).toBe(false);
     });
 
     it('does not answer 304 when the stored response has neither Last-Modified nor Date', () => {
-      expect(isNotModified({ 'if-modified-since': AFTER }, { etag: '"v1"' })).toBe(false);
+      expect(isNotModified({ 'if-modified-since': AFTER }, { etag: '"v1"' }, 200)).toBe(false);
     });
   });
 
   it('does not answer 304 to an unconditional request', () => {
-    expect(isNotModified({}, stored)).toBe(false);
+    expect(isNotModified({}, stored, 200)).toBe(false);
   });
 });
 

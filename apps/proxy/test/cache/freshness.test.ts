@@ -195,6 +195,24 @@ describe('determineFreshnessLifetime (RFC 9111 §4.2.1)', () => {
   });
 
   describe('heuristic freshness (§4.2.2)', () => {
+    it.each(['public;max-age=0', 'public; max-age=0', 'max-age:60', 'no cache'])(
+      'gives no heuristic freshness when Cache-Control is present but unparseable: %s',
+      (cacheControl) => {
+        expect(lifetime({ cacheControl })).toEqual({ lifetimeSec: 0, source: 'none' });
+        expect(lifetime({ cacheControl, headers: { date: httpDate(NOW), 'last-modified': httpDate(NOW - 1000 * SEC) } })).toEqual({
+          lifetimeSec: 0,
+          source: 'none',
+        });
+      },
+    );
+
+    it('keeps heuristics for a Cache-Control of known and unknown token directives', () => {
+      expect(lifetime({ cacheControl: 'public, x-extension="a;b", community=UCI' })).toEqual({
+        lifetimeSec: DEFAULT_TTL_SEC,
+        source: 'default',
+      });
+    });
+
     it('uses 10% of the time between Date and Last-Modified (RFC 9111 §4.2.2)', () => {
       expect(lifetime({ headers: { date: httpDate(NOW), 'last-modified': httpDate(NOW - 1000 * SEC) } })).toEqual({
         lifetimeSec: 100,

@@ -15,6 +15,7 @@ function input(overrides: {
   responseHeaders?: HeaderMap;
   cacheControl?: string;
   varyNames?: string[] | '*';
+  extraStatuses?: number[];
 }): StorabilityInput {
   return {
     method: overrides.method ?? 'GET',
@@ -23,6 +24,7 @@ function input(overrides: {
     responseHeaders: overrides.responseHeaders ?? {},
     responseDirectives: parseCacheControl(overrides.cacheControl),
     varyNames: overrides.varyNames ?? [],
+    extraStatuses: overrides.extraStatuses && new Set(overrides.extraStatuses),
   };
 }
 
@@ -70,12 +72,25 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
       },
     );
 
-    it.each([201, 302, 500, 503, 599])('stores the final status %i when it has explicit freshness', (status) => {
+    it.each([302, 307])('stores the redirect %i only with explicit freshness', (status) => {
       expect(whyNotStorable(input({ status, cacheControl: 'max-age=60' }))).toBeUndefined();
+      expect(whyNotStorable(input({ status, responseHeaders: { expires: 'Thu, 01 Jan 2099 00:00:00 GMT' } }))).toBeUndefined();
+      expect(whyNotStorable(input({ status }))).toBe('not-cacheable');
+      expect(whyNotStorable(input({ status, cacheControl: 'public' }))).toBe('not-cacheable');
     });
 
-    it('stores a status this cache does not know when the response allows caching (RFC 9111 §3)', () => {
-      expect(whyNotStorable(input({ status: 299, cacheControl: 'max-age=60' }))).toBeUndefined();
+    it.each([201, 400, 401, 403, 500, 502, 503, 504, 599, 299])(
+      'never stores %i, even with max-age=600, unless a setting lists it (CPDoS)',
+      (status) => {
+        expect(whyNotStorable(input({ status, cacheControl: 'max-age=600' }))).toBe('status');
+        expect(whyNotStorable(input({ status, cacheControl: 'public, s-maxage=600' }))).toBe('status');
+      },
+    );
+
+    it('stores a status CACHE_EXTRA_STATUSES lists, with explicit freshness only', () => {
+      expect(whyNotStorable(input({ status: 503, cacheControl: 'max-age=5', extraStatuses: [503] }))).toBeUndefined();
+      expect(whyNotStorable(input({ status: 503, cacheControl: 'public', extraStatuses: [503] }))).toBe('not-cacheable');
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'max-age=5', extraStatuses: [503] }))).toBe('status');
     });
   });
 
@@ -97,12 +112,12 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
       expect(whyNotStorable(input({ status: 500, cacheControl: 'no-cache, must-revalidate' }))).toBe('not-cacheable');
     });
 
-    it('stores a non-heuristic status marked public (RFC 9111 §5.2.2.9)', () => {
-      expect(whyNotStorable(input({ status: 500, cacheControl: 'public' }))).toBeUndefined();
+    it('does not store a non-heuristic status marked public without explicit freshness (deliberate, CPDoS)', () => {
+      expect(whyNotStorable(input({ status: 500, cacheControl: 'public' }))).toBe('not-cacheable');
     });
 
-    it('stores a non-heuristic status with max-age (RFC 9111 §5.2.2.1)', () => {
-      expect(whyNotStorable(input({ status: 500, cacheControl: 'max-age=10' }))).toBeUndefined();
+    it('stores a non-heuristic redirect with max-age (RFC 9111 §5.2.2.1)', () => {
+      expect(whyNotStorable(input({ status: 307, cacheControl: 'max-age=10' }))).toBeUndefined();
     });
 
     it('stores a non-heuristic status with s-maxage (RFC 9111 §5.2.2.10)', () => {
@@ -111,7 +126,7 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
 
     it('stores a non-heuristic status with Expires, even an invalid one (RFC 9111 §3, §5.3)', () => {
       expect(
-        whyNotStorable(input({ status: 500, responseHeaders: { expires: 'Thu, 01 Jan 2026 00:00:00 GMT' } })),
+        whyNotStorable(input({ status: 307, responseHeaders: { expires: 'Thu, 01 Jan 2026 00:00:00 GMT' } })),
       ).toBeUndefined();
       expect(whyNotStorable(input({ status: 302, responseHeaders: { expires: '0' } }))).toBeUndefined();
     });
@@ -181,8 +196,8 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
     });
 
     it('still needs something that allows caching a non-heuristic status (RFC 9111 §3)', () => {
-      expect(whyNotStorable(input({ status: 500, cacheControl: 'must-understand, no-store' }))).toBe('not-cacheable');
-      expect(whyNotStorable(input({ status: 500, cacheControl: 'must-understand, no-store, max-age=5' }))).toBeUndefined();
+      expect(whyNotStorable(input({ status: 302, cacheControl: 'must-understand, no-store' }))).toBe('not-cacheable');
+      expect(whyNotStorable(input({ status: 302, cacheControl: 'must-understand, no-store, max-age=5' }))).toBeUndefined();
     });
 
     it('leaves no-store in force without must-understand (RFC 9111 §5.2.2.5)', () => {
@@ -230,6 +245,27 @@ describe('whyNotStorable (RFC 9111 §3)', () => {
 
     it('stores it when the response has must-revalidate (§5.2.2.2)', () => {
       expect(whyNotStorable(input({ requestHeaders, cacheControl: 'must-revalidate, max-age=60' }))).toBeUndefined();
+    });
+  });
+
+  describe('cookie (treated as §3.5 treats Authorization)', () => {
+    const requestHeaders = { cookie: 'session=alice' };
+
+    it('does not store the response to a request with Cookie by default, even with max-age', () => {
+      expect(whyNotStorable(input({ requestHeaders }))).toBe('cookie');
+      expect(whyNotStorable(input({ requestHeaders, cacheControl: 'max-age=60' }))).toBe('cookie');
+    });
+
+    it.each(['public', 's-maxage=60', 'must-revalidate, max-age=60'])('stores it when the response says %s', (cacheControl) => {
+      expect(whyNotStorable(input({ requestHeaders, cacheControl }))).toBeUndefined();
+    });
+
+    it('stores it when the response varies on Cookie (§4.1: only the same cookie selects it)', () => {
+      expect(whyNotStorable(input({ requestHeaders, varyNames: ['accept', 'cookie'], cacheControl: 'max-age=60' }))).toBeUndefined();
+    });
+
+    it('stores the response to a cookie-less request as usual', () => {
+      expect(whyNotStorable(input({ cacheControl: 'max-age=60' }))).toBeUndefined();
     });
   });
 

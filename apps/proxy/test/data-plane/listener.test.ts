@@ -38,7 +38,6 @@ describe('the data-plane listener', () => {
       createDataPlaneListener({
         engine: proxy.server.engine,
         resolve: resolveTransparentTarget,
-        addForwardedHeaders: false,
         reporter: new RequestReporter(logger, NO_OBSERVER),
         logger,
         next,

@@ -13,13 +13,13 @@ describe('reverse-proxy mode (ORIGIN_URL)', () => {
     await origin.close();
   });
 
-  async function start(originPath = '') {
+  async function start(originPath = '', config: Record<string, string> = {}) {
     origin = await startOrigin((req, res, body) => {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
       res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: body.toString() }));
     });
     // Private networks stay forbidden: the configured origin is trusted on its own.
-    proxy = await startProxy({ ORIGIN_URL: `${origin.url}${originPath}`, ALLOW_PRIVATE_NETWORKS: 'false' });
+    proxy = await startProxy({ ORIGIN_URL: `${origin.url}${originPath}`, ALLOW_PRIVATE_NETWORKS: 'false', ...config });
   }
 
   interface Echo {
@@ -59,7 +59,7 @@ describe('reverse-proxy mode (ORIGIN_URL)', () => {
   });
 
   it('sends Host for the origin and X-Forwarded-For/-Host/-Proto with the client side', async () => {
-    await start();
+    await start('', { PUBLIC_HOSTS: 'shop.example', TRUSTED_PROXIES: '127.0.0.1' });
     const echoed = (await send(proxy.dataUrl, '/h', { headers: { host: 'shop.example', 'x-forwarded-for': '203.0.113.7' } })).json<Echo>();
     expect(echoed.headers.host).toBe(`127.0.0.1:${origin.port}`);
     expect(echoed.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@caching-proxy/shared';
 import { describe, expect, it } from 'vitest';
-import { appendQueryParams, parseTargetUrl, parseTransparentTarget } from '../../src/data-plane/target.js';
+import { climbsAboveRoot } from '../../src/data-plane/request-target.js';
+import { appendQueryParams, isValidHostName, parseTargetUrl, parseTransparentTarget } from '../../src/data-plane/target.js';
 import { ProxyError } from '../../src/errors.js';
 
 /** Runs `parse` and returns the ProxyError it throws. */
@@ -190,5 +191,25 @@ describe('appendQueryParams', () => {
   it('returns the same URL object it was given', () => {
     const url = new URL('https://example.com/');
     expect(appendQueryParams(url, { a: 1 })).toBe(url);
+  });
+});
+
+describe('isValidHostName (RFC 1123 §2.1)', () => {
+  it.each(['example.com', 'a-b.example', 'xn--bcher-kva.example', '_srv.example', '127.0.0.1', '[::1]', 'localhost'])('accepts %s', (host) => {
+    expect(isValidHostName(host)).toBe(true);
+  });
+
+  it.each(['..', '.', 'a..b', '.a', 'a.', '-a.example', 'a-.example', '*.example', `${'a'.repeat(64)}.example`])('refuses %s', (host) => {
+    expect(isValidHostName(host)).toBe(false);
+  });
+});
+
+describe('climbsAboveRoot (RFC 3986 §5.2.4, encoded dots and backslashes included)', () => {
+  it.each(['/..', '/../a', '/%2e%2e/a', '/.%2E/a', '/%2E./a', '/..\\a', '/..%5ca', '/..%2Fa', '/a/../../b', '/./../a', '/a/..//../b'])('%s climbs', (path) => {
+    expect(climbsAboveRoot(path)).toBe(true);
+  });
+
+  it.each(['/', '/a/../b', '/a/%2e%2e/b', '/a/./b', '/..a/b', '/a..', '/%2e%2ea', '//a/..'])('%s stays', (path) => {
+    expect(climbsAboveRoot(path)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import {
   PurgeInputSchema,
   PurgeResultSchema,
   PurgeTagInputSchema,
+  SeedCacheEntryInfoSchema,
   WarmInputSchema,
   WarmResultSchema,
   type CacheEntryInfo,
@@ -16,7 +17,9 @@ import {
   type CacheVariantInfo,
   type ClearResult,
   type PurgeResult,
+  type SeedCacheEntryInfo,
 } from '@caching-proxy/shared';
+import { MASK, maskSecretQueryValues } from '../../content/secret-query.js';
 import { currentAgeSec, remainingTtlSec } from '../../cache/freshness.js';
 import { headerListToMap, headerValue } from '../../cache/headers.js';
 import { textPreview } from '../../content/text-body.js';
@@ -26,6 +29,15 @@ import { warmUrls } from '../warm.js';
 
 const PREVIEW_BYTES = 4096;
 
+/** Vary may name a credential (`Vary: Cookie`): its value selected the variant, but is never shown. */
+const CREDENTIAL_FIELDS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function maskCredentialValues(vary: Readonly<Record<string, string | null>>): Record<string, string | null> {
+  const shown: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(vary)) shown[name] = value !== null && CREDENTIAL_FIELDS.has(name) ? MASK : value;
+  return shown;
+}
+
 function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
   const ttl = remainingTtlSec(entry, now);
   const headers = headerListToMap(entry.headers);
@@ -34,7 +46,7 @@ function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
     variant_key: entry.variantKey,
     status_code: entry.status,
     headers,
-    vary: { ...entry.vary },
+    vary: maskCredentialValues(entry.vary),
     body_bytes: entry.body.length,
     size_bytes: entry.size,
     stored_at: new Date(entry.responseTime).toISOString(),
@@ -61,7 +73,7 @@ function toEntryInfo(variants: readonly StoredResponse[], now: number): CacheEnt
   const newest = latest(variants);
   return {
     key: newest.key,
-    url: newest.url,
+    url: maskSecretQueryValues(newest.url),
     method: newest.method,
     ...toVariantInfo(newest, now),
     variants: variants.map((v) => toVariantInfo(v, now)),
@@ -73,7 +85,7 @@ function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
   const ttl = remainingTtlSec(newest, now);
   return {
     key: listed.key,
-    url: newest.url,
+    url: maskSecretQueryValues(newest.url),
     method: newest.method,
     status_code: newest.status,
     size_bytes: listed.variants.reduce((sum, v) => sum + v.size, 0),
@@ -90,6 +102,26 @@ function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
 /** A purge counts URLs (`purged`, as the entry list does) and says how many stored responses they held. */
 function purgeResult(removed: RemovedCount): PurgeResult {
   return { purged: removed.urls, urls: removed.urls, stored_responses: removed.responses };
+}
+
+/** The seed's summary of an entry, for callers of the data port without the admin key. */
+function toSeedInfo(variants: readonly StoredResponse[], now: number): SeedCacheEntryInfo {
+  const newest = latest(variants);
+  const ttl = remainingTtlSec(newest, now);
+  return {
+    key: newest.key,
+    url: maskSecretQueryValues(newest.url),
+    method: newest.method,
+    status_code: newest.status,
+    body_bytes: newest.body.length,
+    stored_at: new Date(newest.responseTime).toISOString(),
+    expires_at: new Date(newest.expiresAt).toISOString(),
+    age_seconds: currentAgeSec(newest, now),
+    ttl_seconds: Math.max(0, ttl),
+    stale: ttl <= 0 || newest.noCache,
+    hits: variants.reduce((sum, v) => sum + v.hits, 0),
+    variants: variants.length,
+  };
 }
 
 const notFound = (key: string): never => fail('PROXY_ERR_ENTRY_NOT_FOUND', `No cache entry has the key ${key}`);
@@ -218,3 +250,28 @@ export const cacheRouter = router({
       return { deleted: true as const, key: input.key };
     }),
 });
+
+/**
+ * `GET /cache/info/{key}` on the data port (the seed's path). The data port is reachable from
+ * the network and a key is computable from a URL, so without ADMIN_API_KEY it shows only the
+ * seed's summary; with the key set (and checked by protectedProcedure), the full entry.
+ */
+export const dataPortInfo = protectedProcedure
+  .meta({
+    openapi: {
+      method: 'GET',
+      path: '/cache/info/{key}',
+      tags: ['cache'],
+      summary: 'Details of one cache entry (a summary without ADMIN_API_KEY)',
+      protect: true,
+      errorResponses: { 404: 'No entry has this key' },
+    },
+  })
+  .input(CacheKeyInputSchema)
+  .output(z.union([CacheEntryInfoSchema, SeedCacheEntryInfoSchema]))
+  .query(async ({ ctx, input }) => {
+    const variants = await ctx.deps.admin.info(input.key);
+    if (variants === undefined || variants.length === 0) return notFound(input.key);
+    const now = ctx.deps.clock();
+    return ctx.deps.apiKey === undefined ? toSeedInfo(variants, now) : toEntryInfo(variants, now);
+  });
