@@ -37,6 +37,7 @@ describe('error messages say what to do', () => {
     expect(response.json<ErrorBody>().error).toEqual({
       code: 'PROXY_ERR_INVALID_TTL',
       message: 'expected ttl to be a whole number of seconds from 0 to 2147483648, got "99999999999"',
+      request_id: response.headers['x-request-id'],
     });
   });
 

@@ -19,7 +19,7 @@ describe('plain-HTTP error responses name their request', () => {
   let proxy: TestProxy;
 
   beforeAll(async () => {
-    proxy = await startProxy({ ADMIN_API_KEY: 'secret-key' });
+    proxy = await startProxy({ ADMIN_API_KEY: 'secret-key-0123456789' });
   });
 
   afterAll(async () => {

@@ -452,10 +452,12 @@ describe('10. what the cache reveals', () => {
   });
 
   it('gives the full entry on the data port to a caller with ADMIN_API_KEY', async () => {
-    await start({ ADMIN_API_KEY: 'k' });
+    await start({ ADMIN_API_KEY: 'admin-key-0123456789' });
     const key = await fill('/a');
     expect((await send(proxy.dataUrl, `/cache/info/${key}`)).status).toBe(401);
-    const info = (await send(proxy.dataUrl, `/cache/info/${key}`, { headers: { authorization: 'Bearer k' } })).json<CacheEntryInfo>();
+    const info = (
+      await send(proxy.dataUrl, `/cache/info/${key}`, { headers: { authorization: 'Bearer admin-key-0123456789' } })
+    ).json<CacheEntryInfo>();
     expect(info.body_preview.text).toBe('secret body of the page');
   });
 
