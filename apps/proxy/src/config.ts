@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -220,6 +221,38 @@ function optionalUrl(name: string, schemes: readonly string[]) {
     });
 }
 
+/** Squid's default `localnet` plus loopback: the client networks allowed to use the forward modes. */
+const DEFAULT_DATA_ALLOWED_CLIENTS =
+  '127.0.0.0/8,::1/128,10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,fc00::/7,fe80::/10';
+
+/** `10.0.0.0/8, ::1` → CIDR pairs (a bare address is a host network); the bad member when malformed. */
+function parseNetworkList(raw: string): [ipaddr.IPv4 | ipaddr.IPv6, number][] | string {
+  const networks: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+  for (const member of raw.split(',').map((m) => m.trim()).filter((m) => m !== '')) {
+    try {
+      if (member.includes('/')) networks.push(ipaddr.parseCIDR(member));
+      else {
+        const address = ipaddr.parse(member);
+        networks.push([address, address.kind() === 'ipv4' ? 32 : 128]);
+      }
+    } catch {
+      return member;
+    }
+  }
+  return networks;
+}
+
+/** `ci:key1,web:key2` → named keys; the bad member when malformed. */
+function parseNamedKeys(raw: string): { name: string; key: string }[] | string {
+  const keys: { name: string; key: string }[] = [];
+  for (const member of raw.split(',').map((m) => m.trim()).filter((m) => m !== '')) {
+    const match = /^([A-Za-z0-9._-]{1,64}):([\x21-\x7e]{16,})$/.exec(member);
+    if (!match) return member.replace(/:.*/, ':…');
+    keys.push({ name: match[1]!, key: match[2]! });
+  }
+  return keys;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const ConfigSchema = z
@@ -283,6 +316,43 @@ export const ConfigSchema = z
       .string()
       .optional()
       .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+    MAX_URL_BYTES: byteSize('MAX_URL_BYTES', '8KiB', 256),
+    MAX_REQUEST_HEADERS: integer('MAX_REQUEST_HEADERS', 100, 8, 1000),
+    CLIENT_HEADER_TIMEOUT_MS: integer('CLIENT_HEADER_TIMEOUT_MS', 10_000, 1, 600_000),
+    CLIENT_BODY_TIMEOUT_MS: integer('CLIENT_BODY_TIMEOUT_MS', 10_000, 1, 600_000),
+    UPSTREAM_RESPONSE_DEADLINE_MS: integer('UPSTREAM_RESPONSE_DEADLINE_MS', 300_000, 1),
+    DATA_ALLOWED_CLIENTS: z
+      .string()
+      .default(DEFAULT_DATA_ALLOWED_CLIENTS)
+      .transform((raw, ctx) => {
+        const networks = parseNetworkList(raw);
+        if (typeof networks === 'string') {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected DATA_ALLOWED_CLIENTS to be a comma-separated list of CIDR networks or addresses (e.g. 10.0.0.0/8,::1), got ${JSON.stringify(networks)}`,
+          });
+          return z.NEVER;
+        }
+        return networks;
+      }),
+    DATA_API_KEYS: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const keys = parseNamedKeys(raw);
+        if (typeof keys === 'string') {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected DATA_API_KEYS to be a comma-separated list of name:key (name of letters, digits, . _ -; key of at least 16 characters), got an invalid member ${JSON.stringify(keys)}`,
+          });
+          return z.NEVER;
+        }
+        return keys;
+      }),
+    TARGET_ALLOWED_HOSTS: hostList('TARGET_ALLOWED_HOSTS'),
+    ADMIN_ALLOWED_HOSTS: hostList('ADMIN_ALLOWED_HOSTS'),
+    ADMIN_AUTH_FAILURE_LIMIT: integer('ADMIN_AUTH_FAILURE_LIMIT', 10, 1, 1_000_000),
+    ADMIN_AUTH_FAILURE_WINDOW_MS: integer('ADMIN_AUTH_FAILURE_WINDOW_MS', 60_000, 1, 86_400_000),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import type { WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
@@ -12,6 +12,9 @@ import { createRestHandler } from './control-plane/rest.js';
 import { createDataPlaneApp } from './data-plane/app.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
+import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-envelope.js';
+import { createRequestAdmission } from './data-plane/request-admission.js';
+import { createGuardedServer } from './http-server.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
@@ -25,6 +28,7 @@ import { MemoryStore } from './storage/memory-store.js';
 import type { CacheAdmin, CacheStore } from './storage/types.js';
 import { createUpstreamAgent } from './upstream/agent.js';
 import { TargetGuard } from './upstream/target-guard.js';
+import { withoutOriginDetails } from './upstream/upstream-errors.js';
 import { VERSION } from './version.js';
 
 export interface ServerDeps {
@@ -83,9 +87,15 @@ export function createServer(deps: ServerDeps): ProxyServer {
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
     allowedHosts: config.ORIGIN_URL ? [...config.ALLOWED_HOSTS, config.ORIGIN_URL.hostname] : config.ALLOWED_HOSTS,
+    // The allow-list of targets is for the forward modes; reverse-proxy mode has one target.
+    targetAllowList: config.ORIGIN_URL ? undefined : config.TARGET_ALLOWED_HOSTS,
   });
   const ownsAgent = deps.agent === undefined;
-  const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
+  const agent = deps.agent ?? createUpstreamAgent({
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    responseDeadlineMs: config.UPSTREAM_RESPONSE_DEADLINE_MS,
+    guard,
+  });
 
   const engine = new CacheEngine({
     store,
@@ -130,9 +140,27 @@ export function createServer(deps: ServerDeps): ProxyServer {
     logger,
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
+    maxUrlBytes: config.MAX_URL_BYTES,
     extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
   });
-  const dataServer = createHttpServer(
+  const connectionLimits = {
+    headerTimeoutMs: config.CLIENT_HEADER_TIMEOUT_MS,
+    maxRequestHeaders: config.MAX_REQUEST_HEADERS,
+    maxUrlBytes: config.MAX_URL_BYTES,
+  };
+  const admit = createRequestAdmission({
+    limits: {
+      maxUrlBytes: config.MAX_URL_BYTES,
+      maxRequestHeaders: config.MAX_REQUEST_HEADERS,
+      bodyIdleTimeoutMs: config.CLIENT_BODY_TIMEOUT_MS,
+    },
+    // Reverse-proxy mode is open to every client, like the site it fronts.
+    access: reverse ? undefined : { allowedClients: config.DATA_ALLOWED_CLIENTS, apiKeys: config.DATA_API_KEYS },
+    reporter,
+    stats,
+    onClientAdmitted: (name) => metrics.clientAdmitted(name),
+  });
+  const dataServer = createGuardedServer(
     createDataPlaneListener({
       engine,
       resolve: reverse ?? resolveTransparentTarget,
@@ -140,7 +168,20 @@ export function createServer(deps: ServerDeps): ProxyServer {
       reporter,
       logger,
       next: dataApp,
+      admit,
+      publicError: reverse
+        ? (error) => {
+            const shown = withoutOriginDetails(error);
+            if (shown !== error) logger.warn({ err: error }, 'origin error, answered without its details (reverse-proxy mode)');
+            return shown;
+          }
+        : undefined,
     }),
+    {
+      ...connectionLimits,
+      refuseBeforeBody: (req) =>
+        !reverse && isEnvelopeRequest(req) ? refuseEnvelopeBeforeBody(req, config.MAX_ENVELOPE_BYTES) : undefined,
+    },
   );
   listening.dataServer = dataServer;
   // /metrics sits beside the control plane on the admin listener.
@@ -148,7 +189,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
   adminApp.disable('x-powered-by');
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
-  const adminServer = createHttpServer(adminApp);
+  const adminServer = createGuardedServer(adminApp, connectionLimits);
 
   return {
     dataServer,

@@ -4,13 +4,15 @@ import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { RequestReporter } from './request-report.js';
-import { createEnvelopeHandler } from './proxy-envelope.js';
+import { createEnvelopeHandler, refuseEnvelopeBeforeBody } from './proxy-envelope.js';
 
 export interface DataPlaneAppOptions {
   engine: CacheEngine;
   logger: Logger;
   reporter: RequestReporter;
   maxEnvelopeBytes: number;
+  /** MAX_URL_BYTES, for the envelope's `url`. */
+  maxUrlBytes: number;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
@@ -34,9 +36,9 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
 
   app.post(
     '/proxy',
-    // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
+    (req, _res, next) => next(refuseEnvelopeBeforeBody(req, options.maxEnvelopeBytes)),
     express.json({ limit: options.maxEnvelopeBytes, type: () => true }),
-    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes, reporter: options.reporter }),
+    createEnvelopeHandler(engine, { maxEnvelopeBytes: options.maxEnvelopeBytes, maxUrlBytes: options.maxUrlBytes, reporter: options.reporter }),
   );
   app.all('/proxy', (req, _res, next) => {
     next(new ProxyError('PROXY_ERR_METHOD_NOT_ALLOWED', `${req.method} /proxy is not supported; use POST`));

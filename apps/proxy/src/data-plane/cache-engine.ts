@@ -27,7 +27,7 @@ import { NO_OBSERVER, type RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
 import { entrySize, type CacheStore, type MaybePromise, type StoredResponse } from '../storage/types.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
-import { toUpstreamError } from '../upstream/upstream-errors.js';
+import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.js';
 import { Coalescer } from './coalescer.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import { OriginResponse, type StoreSink } from './origin-response.js';
@@ -214,10 +214,14 @@ export class CacheEngine {
       return this.fetch(request, responder, context, this.coalescer.lead(request.key));
     }
     this.stats.recordCoalesced();
-    await leader;
+    const leaderFailure = await leader;
     const entry = selectVariant(await this.readVariants(request.key), request.headers);
     if (entry !== undefined && decideReuse(entry, context.directives, this.clock()).action === 'serve') {
       return this.serveEntry(request, responder, entry, 'hit', { detail: 'coalesced' });
+    }
+    // The origin just timed out on this key: waiters share that answer rather than queue another timeout each.
+    if (isUpstreamTimeout(leaderFailure)) {
+      return this.fetch(request, responder, context, undefined, leaderFailure);
     }
     // Nothing usable was stored (not storable, Vary mismatch, leader failed): go to the origin.
     return this.fetch(request, responder, { ...context, stored: entry ?? context.stored }, undefined);
@@ -228,15 +232,17 @@ export class CacheEngine {
     request: ProxiedRequest,
     responder: Responder,
     context: ForwardContext,
-    settle: (() => void) | undefined,
+    settle: ((failure?: unknown) => void) | undefined,
+    sharedFailure?: ProxyError,
   ): Promise<Outcome> {
     const done = settle ?? noop;
     const { stored, directives } = context;
     let result: UpstreamResult;
     try {
+      if (sharedFailure !== undefined) throw sharedFailure;
       result = await this.send(request, stored?.hasValidators ? stored : undefined);
     } catch (error) {
-      done();
+      done(error);
       // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.
       if (stored && mayServeStaleOnError(stored, directives, this.clock())) {
         return this.serveEntry(request, responder, stored, 'stale', { fwd: 'stale', detail: 'stale-if-error' });

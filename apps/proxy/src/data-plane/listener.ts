@@ -18,6 +18,10 @@ export interface DataPlaneListenerOptions {
   logger: Logger;
   /** Everything that is not a proxied request: /proxy and the seed's REST paths (Express). */
   next: RequestListener;
+  /** Framing, limits and forward-mode access (request-admission.ts): false when it answered the request itself. */
+  admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /** Reverse-proxy mode: what of an error the client may see (origin addresses stay in the logs). */
+  publicError?: ((error: unknown) => unknown) | undefined;
 }
 
 /**
@@ -31,6 +35,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
   const { engine, resolve, reporter, next } = options;
   return function dataPlaneListener(req: IncomingMessage, res: ServerResponse): void {
     reporter.begin(req);
+    if (options.admit?.(req, res) === false) return;
     let target: ResolvedTarget | undefined;
     try {
       target = resolve(req.url ?? '');
@@ -103,7 +108,7 @@ function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: Serv
     reporter.finish(req, res, 'error');
     return;
   }
-  const { status, body } = toErrorResponse(error);
+  const { status, body } = toErrorResponse(options.publicError ? options.publicError(error) : error, reporter.requestId(req));
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
