@@ -98,7 +98,9 @@ describe('TARGET_ALLOWED_HOSTS', () => {
   });
 
   it('refuses a target host outside the list with 403 before any connection', async () => {
-    origin = await startOrigin((_req, res) => res.end('never'));
+    origin = await startOrigin((_req, res) => {
+      res.end('never');
+    });
     proxy = await startProxy({ TARGET_ALLOWED_HOSTS: '*.example.com, api.example.net' });
     for (const response of [
       await send(proxy.dataUrl, proxy.via(origin.url, '/t')),
@@ -111,7 +113,9 @@ describe('TARGET_ALLOWED_HOSTS', () => {
   });
 
   it('fetches from a listed host', async () => {
-    origin = await startOrigin((_req, res) => res.end('allowed'));
+    origin = await startOrigin((_req, res) => {
+      res.end('allowed');
+    });
     proxy = await startProxy({ TARGET_ALLOWED_HOSTS: '*.example.com,127.0.0.1' });
     const response = await send(proxy.dataUrl, proxy.via(origin.url, '/t'));
     expect(response.status).toBe(200);
