@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
+import { adminGuard } from './control-plane/admin-guard.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
 import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
@@ -187,6 +188,15 @@ export function createServer(deps: ServerDeps): ProxyServer {
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
+  adminApp.use(
+    adminGuard({
+      apiKey: config.ADMIN_API_KEY,
+      allowedHosts: config.ADMIN_ALLOWED_HOSTS,
+      failureLimit: config.ADMIN_AUTH_FAILURE_LIMIT,
+      failureWindowMs: config.ADMIN_AUTH_FAILURE_WINDOW_MS,
+      clock,
+    }),
+  );
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
   const adminServer = createGuardedServer(adminApp, connectionLimits);
