@@ -205,6 +205,24 @@ describe('request admission on the data port (RFC 9112 framing, limits)', () => 
     await expectHealthy();
   });
 
+  it('answers an Expect other than 100-continue with 417 JSON', async () => {
+    const answer = await exchange(proxy.dataUrl, `GET ${target} HTTP/1.1\r\nHost: proxy\r\nExpect: 200-ok\r\n\r\n`);
+    expect(answer.status).toBe(417);
+    expect(errorCode(answer)).toBe('PROXY_ERR_EXPECTATION_FAILED');
+    await expectHealthy();
+  });
+
+  it('answers 408 on the admin listener too when the request head does not complete in time', async () => {
+    const { port } = new URL(proxy.adminUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /stats HTTP/1.1\r\nHost: localhost\r\n');
+    const answer = await readAnswer(socket, false);
+    expect(answer.status).toBe(408);
+    expect(errorCode(answer)).toBe('PROXY_ERR_REQUEST_TIMEOUT');
+    expect((await send(proxy.adminUrl, '/stats')).status).toBe(200);
+  });
+
   it('sends 100 Continue for an acceptable envelope and then answers it', async () => {
     const body = JSON.stringify({ url: `${origin.url}/hello` });
     const { port } = new URL(proxy.dataUrl);
