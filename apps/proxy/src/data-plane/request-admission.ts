@@ -156,11 +156,14 @@ export function createRequestAdmission(options: RequestAdmissionOptions): (req: 
 function boundBodyPauses(req: IncomingMessage, res: ServerResponse, idleMs: number, answer: (error: ProxyError) => void): void {
   const socket = req.socket;
   req.setTimeout(idleMs, () => {
+    const stalled = new ProxyError('PROXY_ERR_REQUEST_TIMEOUT', `The request body paused for more than CLIENT_BODY_TIMEOUT_MS (${idleMs} ms)`);
+    // Destroying the request with an error (which closes the socket) also fails whatever reads the
+    // body — the origin request it streams into is aborted, not left waiting for the rest.
     if (!res.headersSent) {
-      answer(new ProxyError('PROXY_ERR_REQUEST_TIMEOUT', `The request body paused for more than CLIENT_BODY_TIMEOUT_MS (${idleMs} ms)`));
-      res.once('finish', () => socket.destroy());
+      answer(stalled);
+      res.once('finish', () => req.destroy(stalled));
     } else {
-      socket.destroy();
+      req.destroy(stalled);
     }
   });
   req.once('end', () => socket.setTimeout(0));

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
@@ -183,14 +184,29 @@ describe('request admission on the data port (RFC 9112 framing, limits)', () => 
   });
 
   it('answers 408 and closes the connection when the request body stalls for CLIENT_BODY_TIMEOUT_MS', async () => {
+    // An origin that reads the upload and notes when it ends before its declared length.
+    let uploadsCutShort = 0;
+    const uploadOrigin = createHttpServer((req) => {
+      req.on('close', () => {
+        if (!req.complete) uploadsCutShort++;
+      });
+      req.resume();
+    });
+    uploadOrigin.listen(0, '127.0.0.1');
+    await once(uploadOrigin, 'listening');
+    const uploadUrl = `http://127.0.0.1:${(uploadOrigin.address() as AddressInfo).port}`;
     const { port } = new URL(proxy.dataUrl);
     const socket = connect(Number(port), '127.0.0.1');
     await once(socket, 'connect');
-    socket.write(`POST ${proxy.via(origin.url, '/upload')} HTTP/1.1\r\nHost: proxy\r\nContent-Length: 1000\r\n\r\nfirst bytes`);
+    socket.write(`POST ${proxy.via(uploadUrl, '/upload')} HTTP/1.1\r\nHost: proxy\r\nContent-Length: 1000\r\n\r\nfirst bytes`);
     const answer = await readAnswer(socket, false);
     expect(answer.status).toBe(408);
     expect(errorCode(answer)).toBe('PROXY_ERR_REQUEST_TIMEOUT');
     expect(answer.closed).toBe(true);
+    // The origin request the body streamed into was aborted too: the origin saw its request end early.
+    await vi.waitFor(() => expect(uploadsCutShort).toBe(1));
+    uploadOrigin.closeAllConnections();
+    uploadOrigin.close();
     await expectHealthy();
   });
 
