@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
-import { adminGuard } from './control-plane/admin-guard.js';
+import { authFailureLimit, rebindingGuard } from './control-plane/admin-guard.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
 import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
@@ -134,6 +134,13 @@ export function createServer(deps: ServerDeps): ProxyServer {
     tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl: config.ORIGIN_URL, url, method }),
   };
 
+  // One budget of failed authentications per address, on both listeners.
+  const authLimit = authFailureLimit({
+    apiKey: config.ADMIN_API_KEY,
+    failureLimit: config.ADMIN_AUTH_FAILURE_LIMIT,
+    failureWindowMs: config.ADMIN_AUTH_FAILURE_WINDOW_MS,
+    clock,
+  });
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
   const reverse = config.ORIGIN_URL ? createReverseResolver(config.ORIGIN_URL) : undefined;
   const dataApp = createDataPlaneApp({
@@ -142,7 +149,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     maxUrlBytes: config.MAX_URL_BYTES,
-    extraRoutes: reverse ? undefined : createRestHandler(controlPlane, 'data'),
+    extraRoutes: reverse ? undefined : express.Router().use(authLimit, createRestHandler(controlPlane, 'data')),
   });
   const connectionLimits = {
     headerTimeoutMs: config.CLIENT_HEADER_TIMEOUT_MS,
@@ -188,15 +195,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
-  adminApp.use(
-    adminGuard({
-      apiKey: config.ADMIN_API_KEY,
-      allowedHosts: config.ADMIN_ALLOWED_HOSTS,
-      failureLimit: config.ADMIN_AUTH_FAILURE_LIMIT,
-      failureWindowMs: config.ADMIN_AUTH_FAILURE_WINDOW_MS,
-      clock,
-    }),
-  );
+  adminApp.use(rebindingGuard({ apiKey: config.ADMIN_API_KEY, allowedHosts: config.ADMIN_ALLOWED_HOSTS }), authLimit);
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
   const adminServer = createGuardedServer(adminApp, connectionLimits);

@@ -9,7 +9,7 @@ export interface AdminGuardOptions {
   apiKey: string | undefined;
   /** ADMIN_ALLOWED_HOSTS: further Host names the admin listener answers without a key. */
   allowedHosts: readonly string[];
-  /** ADMIN_AUTH_FAILURE_LIMIT failed authentications per address... */
+  /** ADMIN_AUTH_FAILURE_LIMIT: failed authentications per address... */
   failureLimit: number;
   /** ...within ADMIN_AUTH_FAILURE_WINDOW_MS; then 429 until the window ends. */
   failureWindowMs: number;
@@ -87,23 +87,14 @@ function peer(req: IncomingMessage): string {
 }
 
 /**
- * First middleware of the admin listener: the DNS-rebinding Host check (when it has no key,
- * 421) and the per-address limit on failed authentications (429 with Retry-After; a 401
- * answered by any route counts as a failure).
+ * The per-address limit on failed authentications: 429 with Retry-After while an address is over
+ * the limit; a 401 answered by any route behind it counts as a failure. Without an API key
+ * nothing authenticates, so it passes everything. One instance can guard several apps (one
+ * budget per address across both listeners).
  */
-export function adminGuard(options: AdminGuardOptions): RequestHandler {
+export function authFailureLimit(options: Omit<AdminGuardOptions, 'allowedHosts'>): RequestHandler {
   const limiter = new AuthFailureLimiter(options.failureLimit, options.failureWindowMs, options.clock);
   return (req, res, next) => {
-    if (options.apiKey === undefined && !isAdminHostAllowed(req.headers.host, options.allowedHosts)) {
-      const { status, body } = toErrorResponse(
-        new ProxyError(
-          'PROXY_ERR_MISDIRECTED_REQUEST',
-          'Without ADMIN_API_KEY the admin listener only answers loopback names and IP addresses in Host; list other names in ADMIN_ALLOWED_HOSTS',
-        ),
-      );
-      res.status(status).set('cache-control', 'no-store').json(body);
-      return;
-    }
     if (options.apiKey === undefined) {
       next();
       return;
@@ -120,6 +111,26 @@ export function adminGuard(options: AdminGuardOptions): RequestHandler {
     res.once('finish', () => {
       if (res.statusCode === 401) limiter.recordFailure(address);
     });
+    next();
+  };
+}
+
+/**
+ * The DNS-rebinding guard of the admin listener: without an API key, a request whose Host is not
+ * a loopback name, an IP literal or in ADMIN_ALLOWED_HOSTS answers 421.
+ */
+export function rebindingGuard(options: Pick<AdminGuardOptions, 'apiKey' | 'allowedHosts'>): RequestHandler {
+  return (req, res, next) => {
+    if (options.apiKey === undefined && !isAdminHostAllowed(req.headers.host, options.allowedHosts)) {
+      const { status, body } = toErrorResponse(
+        new ProxyError(
+          'PROXY_ERR_MISDIRECTED_REQUEST',
+          'Without ADMIN_API_KEY the admin listener only answers loopback names and IP addresses in Host; list other names in ADMIN_ALLOWED_HOSTS',
+        ),
+      );
+      res.status(status).set('cache-control', 'no-store').json(body);
+      return;
+    }
     next();
   };
 }

@@ -55,6 +55,15 @@ describe('admin listener guard', () => {
     expect((await send(proxy.adminUrl, '/stats', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
   });
 
+  it('counts failed authentications on the data port’s control paths against the same budget', async () => {
+    proxy = await startProxy({ ADMIN_API_KEY: KEY, ADMIN_AUTH_FAILURE_LIMIT: '2' });
+    for (let i = 0; i < 2; i++) {
+      expect((await send(proxy.dataUrl, '/stats', { headers: { authorization: `Bearer wrong-${i}` } })).status).toBe(401);
+    }
+    expect((await send(proxy.dataUrl, '/stats', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(429);
+    expect((await send(proxy.adminUrl, '/stats', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(429);
+  });
+
   it('sends no Access-Control-Allow-Origin to a foreign origin, on requests or preflights', async () => {
     proxy = await startProxy();
     const read = await send(proxy.adminUrl, '/stats', { headers: { origin: 'https://evil.example' } });
