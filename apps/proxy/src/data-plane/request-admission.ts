@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ProxyError } from '../errors.js';
 import { answerWithError } from '../http-server.js';
 import type { Stats } from '../stats/stats.js';
-import { admitClient, type ClientAccessPolicy } from './client-access.js';
+import { admitClient, type AdmittedClient, type ClientAccessPolicy } from './client-access.js';
 import type { RequestReporter } from './request-report.js';
 import { TRANSPARENT_PREFIX } from './request-target.js';
 
@@ -95,6 +96,8 @@ export interface RequestAdmissionOptions {
   onClientAdmitted?: ((name: string) => void) | undefined;
 }
 
+const NETWORK: AdmittedClient = { name: 'network' };
+
 /** Whether a request uses a forward mode (`/http/…` or `/proxy`) rather than a control-plane path. */
 function isForwardMode(url: string): boolean {
   return url.startsWith(TRANSPARENT_PREFIX) || url === '/proxy' || url.startsWith('/proxy?');
@@ -119,6 +122,7 @@ export function createRequestAdmission(options: RequestAdmissionOptions): (req: 
     reporter.finish(req, res, 'error');
     return false;
   };
+  const networkAdmitted = new WeakSet<Socket>();
   return function admit(req, res) {
     const verdict = checkFraming(req, limits);
     if (verdict.action === 'refuse') return refuse(req, res, verdict.error);
@@ -130,7 +134,10 @@ export function createRequestAdmission(options: RequestAdmissionOptions): (req: 
     }
     if (access !== undefined && isForwardMode(req.url ?? '')) {
       try {
-        const client = admitClient(access, req.socket.remoteAddress, req.headers);
+        // A connection's peer address never changes: once its network is admitted, keep-alive requests skip the parse.
+        const keyless = req.headers['proxy-authorization'] === undefined;
+        const client = keyless && networkAdmitted.has(req.socket) ? NETWORK : admitClient(access, req.socket.remoteAddress, req.headers);
+        if (keyless) networkAdmitted.add(req.socket);
         reporter.setClient(req, client.name);
         options.onClientAdmitted?.(client.name);
       } catch (error) {
