@@ -195,10 +195,10 @@ function statusList(name: string) {
 }
 
 /** `10.0.0.0/8, 192.0.2.7` → CIDR networks (a bare address is a one-address network). */
-function networkList(name: string) {
+function networkList(name: string, defaultText = '') {
   return setting(
     name,
-    '',
+    defaultText,
     (raw) =>
       parseList(raw, (member): [ipaddr.IPv4 | ipaddr.IPv6, number] | typeof INVALID => {
         try {
@@ -211,6 +211,21 @@ function networkList(name: string) {
       }),
     'a comma-separated list of IP addresses or CIDR networks (10.0.0.0/8)',
   );
+}
+
+/** Squid's default `localnet` plus loopback: the client networks allowed to use the forward modes. */
+const DEFAULT_DATA_ALLOWED_CLIENTS =
+  '127.0.0.0/8,::1/128,10.0.0.0/8,100.64.0.0/10,172.16.0.0/12,192.168.0.0/16,169.254.0.0/16,fc00::/7,fe80::/10';
+
+/** `ci:key1,web:key2` → named keys; the bad member when malformed. */
+function parseNamedKeys(raw: string): { name: string; key: string }[] | string {
+  const keys: { name: string; key: string }[] = [];
+  for (const member of raw.split(',').map((m) => m.trim()).filter((m) => m !== '')) {
+    const match = /^([A-Za-z0-9._-]{1,64}):([\x21-\x7e]{16,})$/.exec(member);
+    if (!match) return member.replace(/:.*/, ':…');
+    keys.push({ name: match[1]!, key: match[2]! });
+  }
+  return keys;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -263,6 +278,30 @@ export const ConfigSchema = z
     CACHE_EXTRA_STATUSES: statusList('CACHE_EXTRA_STATUSES'),
     TRUSTED_PROXIES: networkList('TRUSTED_PROXIES'),
     PUBLIC_HOSTS: hostList('PUBLIC_HOSTS'),
+    MAX_URL_BYTES: byteSize('MAX_URL_BYTES', '8KiB', 256),
+    MAX_REQUEST_HEADERS: integer('MAX_REQUEST_HEADERS', 100, 8, 1000),
+    CLIENT_HEADER_TIMEOUT_MS: integer('CLIENT_HEADER_TIMEOUT_MS', 10_000, 1, 600_000),
+    CLIENT_BODY_TIMEOUT_MS: integer('CLIENT_BODY_TIMEOUT_MS', 10_000, 1, 600_000),
+    UPSTREAM_RESPONSE_DEADLINE_MS: integer('UPSTREAM_RESPONSE_DEADLINE_MS', 300_000, 1),
+    DATA_ALLOWED_CLIENTS: networkList('DATA_ALLOWED_CLIENTS', DEFAULT_DATA_ALLOWED_CLIENTS),
+    DATA_API_KEYS: z
+      .string()
+      .default('')
+      .transform((raw, ctx) => {
+        const keys = parseNamedKeys(raw);
+        if (typeof keys === 'string') {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected DATA_API_KEYS to be a comma-separated list of name:key (name of letters, digits, . _ -; key of at least 16 characters), got an invalid member ${JSON.stringify(keys)}`,
+          });
+          return z.NEVER;
+        }
+        return keys;
+      }),
+    TARGET_ALLOWED_HOSTS: hostList('TARGET_ALLOWED_HOSTS'),
+    ADMIN_ALLOWED_HOSTS: hostList('ADMIN_ALLOWED_HOSTS'),
+    ADMIN_AUTH_FAILURE_LIMIT: integer('ADMIN_AUTH_FAILURE_LIMIT', 10, 1, 1_000_000),
+    ADMIN_AUTH_FAILURE_WINDOW_MS: integer('ADMIN_AUTH_FAILURE_WINDOW_MS', 60_000, 1, 86_400_000),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
 import type { TryRequestResult, WarmResult } from '@caching-proxy/shared';
 import { systemClock, type Clock } from './clock.js';
@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { DrainGate } from './drain-gate.js';
 import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
+import { authFailureLimit, rebindingGuard } from './control-plane/admin-guard.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
 import { warmUrls } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
@@ -17,8 +18,11 @@ import type { lookUp } from './cache/lookup.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
+import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-envelope.js';
+import { createRequestAdmission } from './data-plane/request-admission.js';
 import { RequestFieldPolicy } from './data-plane/request-fields.js';
 import { createForwardResolver, createReverseResolver } from './data-plane/request-target.js';
+import { createGuardedServer } from './http-server.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -31,6 +35,7 @@ import { MemoryStore } from './storage/memory-store.js';
 import type { CacheAdmin, CacheStore } from './storage/types.js';
 import { createUpstreamAgent } from './upstream/agent.js';
 import { TargetGuard } from './upstream/target-guard.js';
+import { withoutOriginDetails } from './upstream/upstream-errors.js';
 import { VERSION } from './version.js';
 
 export interface ServerDeps {
@@ -73,10 +78,10 @@ export interface ProxyServer {
  * read-only docs (`/openapi.json`, `/docs`, `/redoc`, describing what this port answers) and the
  * seed's REST paths.
  */
-function dataPortControlRoutes(controlPlane: ControlPlaneDeps): express.Router {
+function dataPortControlRoutes(controlPlane: ControlPlaneDeps, authLimit: express.RequestHandler): express.Router {
   const routes = express.Router();
   routes.use(docsRoutes(buildOpenApiDocument(controlPlane.version, 'data')));
-  routes.use(createRestHandler(controlPlane, 'data'));
+  routes.use(authLimit, createRestHandler(controlPlane, 'data'));
   return routes;
 }
 
@@ -110,9 +115,15 @@ export function createServer(deps: ServerDeps): ProxyServer {
     allowPrivateNetworks: config.ALLOW_PRIVATE_NETWORKS,
     // The configured origin of reverse-proxy mode is trusted, wherever it is.
     allowedHosts: originUrl ? [...config.ALLOWED_HOSTS, originUrl.hostname] : config.ALLOWED_HOSTS,
+    // The allow-list of targets is for the forward modes; reverse-proxy mode has one target.
+    targetAllowList: originUrl ? undefined : config.TARGET_ALLOWED_HOSTS,
   });
   const ownsAgent = deps.agent === undefined;
-  const agent = deps.agent ?? createUpstreamAgent({ timeoutMs: config.UPSTREAM_TIMEOUT_MS, guard });
+  const agent = deps.agent ?? createUpstreamAgent({
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    responseDeadlineMs: config.UPSTREAM_RESPONSE_DEADLINE_MS,
+    guard,
+  });
 
   const engine = new CacheEngine({
     store,
@@ -152,6 +163,13 @@ export function createServer(deps: ServerDeps): ProxyServer {
     tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl, url, method }),
   };
 
+  // One budget of failed authentications per address, on both listeners.
+  const authLimit = authFailureLimit({
+    apiKey: config.ADMIN_API_KEY,
+    failureLimit: config.ADMIN_AUTH_FAILURE_LIMIT,
+    failureWindowMs: config.ADMIN_AUTH_FAILURE_WINDOW_MS,
+    clock,
+  });
   // In reverse-proxy mode the origin owns every path of the data port: no control plane there.
   const requestFields = new RequestFieldPolicy({ trustedProxies: config.TRUSTED_PROXIES });
   const reverse = originUrl
@@ -163,27 +181,62 @@ export function createServer(deps: ServerDeps): ProxyServer {
     reporter,
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     requestFields,
-    extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane),
+    maxUrlBytes: config.MAX_URL_BYTES,
+    extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane, authLimit),
   });
-  const dataListener = createDataPlaneListener({
-    engine,
-    resolve: reverse ?? createForwardResolver(requestFields),
+  const connectionLimits = {
+    headerTimeoutMs: config.CLIENT_HEADER_TIMEOUT_MS,
+    maxRequestHeaders: config.MAX_REQUEST_HEADERS,
+    maxUrlBytes: config.MAX_URL_BYTES,
+  };
+  const admit = createRequestAdmission({
+    limits: {
+      maxUrlBytes: config.MAX_URL_BYTES,
+      maxRequestHeaders: config.MAX_REQUEST_HEADERS,
+      bodyIdleTimeoutMs: config.CLIENT_BODY_TIMEOUT_MS,
+    },
+    // Reverse-proxy mode is open to every client, like the site it fronts.
+    access: reverse ? undefined : { allowedClients: config.DATA_ALLOWED_CLIENTS, apiKeys: config.DATA_API_KEYS },
     reporter,
-    logger,
-    next: dataApp,
+    stats,
+    onClientAdmitted: (name) => metrics.clientAdmitted(name),
   });
   // SIGTERM's drain refuses new requests on both listeners (main.ts calls refuseNewRequests).
   const drainGate = new DrainGate();
-  const dataServer = createHttpServer(drainGate.guard(dataListener));
+  const dataServer = createGuardedServer(
+    drainGate.guard(
+      createDataPlaneListener({
+      engine,
+      resolve: reverse ?? createForwardResolver(requestFields),
+      reporter,
+      logger,
+      next: dataApp,
+      admit,
+      publicError: reverse
+        ? (error) => {
+            const shown = withoutOriginDetails(error);
+            if (shown !== error) logger.warn({ err: error }, 'origin error, answered without its details (reverse-proxy mode)');
+            return shown;
+          }
+        : undefined,
+      }),
+    ),
+    {
+      ...connectionLimits,
+      refuseBeforeBody: (req) =>
+        !reverse && isEnvelopeRequest(req) ? refuseEnvelopeBeforeBody(req, config.MAX_ENVELOPE_BYTES) : undefined,
+    },
+  );
   listening.dataServer = dataServer;
   // A forward proxy's clients may ask for a tunnel (HTTPS_PROXY): refused at once, with a JSON error.
   dataServer.on('connect', createConnectRefuser({ mode: reverse ? 'reverse' : 'forward', logger }));
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
+  adminApp.use(rebindingGuard({ apiKey: config.ADMIN_API_KEY, allowedHosts: config.ADMIN_ALLOWED_HOSTS }), authLimit);
   adminApp.use(metricsRoute(metrics.registry, config.ADMIN_API_KEY));
   adminApp.use(createAdminApp(controlPlane, logger));
-  const adminServer = createHttpServer(drainGate.guard(adminApp));
+  const adminServer = createGuardedServer(drainGate.guard(adminApp), connectionLimits);
 
   return {
     dataServer,

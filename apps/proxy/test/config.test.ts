@@ -14,7 +14,8 @@ function configErrorOf(env: Record<string, string | undefined>): ConfigError {
 
 describe('parseConfig defaults', () => {
   it('gives every variable its documented default when the environment is empty', () => {
-    expect(parseConfig({})).toEqual({
+    const { DATA_ALLOWED_CLIENTS: _networks, ...scalars } = parseConfig({});
+    expect(scalars).toEqual({
       HOST: '0.0.0.0',
       PORT: 8000,
       ADMIN_HOST: '127.0.0.1',
@@ -47,7 +48,44 @@ describe('parseConfig defaults', () => {
       CACHE_EXTRA_STATUSES: new Set(),
       TRUSTED_PROXIES: [],
       PUBLIC_HOSTS: [],
+      MAX_URL_BYTES: 8192,
+      MAX_REQUEST_HEADERS: 100,
+      CLIENT_HEADER_TIMEOUT_MS: 10_000,
+      CLIENT_BODY_TIMEOUT_MS: 10_000,
+      UPSTREAM_RESPONSE_DEADLINE_MS: 300_000,
+      DATA_API_KEYS: [],
+      TARGET_ALLOWED_HOSTS: [],
+      ADMIN_ALLOWED_HOSTS: [],
+      ADMIN_AUTH_FAILURE_LIMIT: 10,
+      ADMIN_AUTH_FAILURE_WINDOW_MS: 60_000,
     });
+  });
+
+  it('allows loopback and private client networks by default, as Squid does', () => {
+    const networks = parseConfig({}).DATA_ALLOWED_CLIENTS.map(([address, bits]) => `${address.toString()}/${bits}`);
+    expect(networks).toEqual([
+      '127.0.0.0/8',
+      '::1/128',
+      '10.0.0.0/8',
+      '100.64.0.0/10',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      '169.254.0.0/16',
+      'fc00::/7',
+      'fe80::/10',
+    ]);
+  });
+
+  it('reads client networks and named data-plane keys, and names a bad member', () => {
+    const config = parseConfig({ DATA_ALLOWED_CLIENTS: '10.1.0.0/16, 192.0.2.7', DATA_API_KEYS: 'ci:0123456789abcdef,web:fedcba9876543210' });
+    expect(config.DATA_ALLOWED_CLIENTS.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['10.1.0.0/16', '192.0.2.7/32']);
+    expect(config.DATA_API_KEYS).toEqual([
+      { name: 'ci', key: '0123456789abcdef' },
+      { name: 'web', key: 'fedcba9876543210' },
+    ]);
+    expect(() => parseConfig({ DATA_ALLOWED_CLIENTS: '10.0.0.0/33' })).toThrow(/DATA_ALLOWED_CLIENTS.*10\.0\.0\.0\/33/);
+    expect(() => parseConfig({ DATA_API_KEYS: 'ci:short' })).toThrow(/DATA_API_KEYS/);
+    expect(() => parseConfig({ DATA_API_KEYS: 'ci:short' })).not.toThrow(/short/);
   });
 
   it('lists every variable it reads', () => {

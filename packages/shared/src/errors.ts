@@ -24,8 +24,18 @@ export const ERROR_CODES = {
   PROXY_ERR_STORAGE_UNAVAILABLE: { status: 503, summary: 'The cache storage (Redis) is unavailable' },
   PROXY_ERR_UPSTREAM_TIMEOUT: { status: 504, summary: 'The origin did not answer in time' },
   PROXY_ERR_NOT_CACHED: { status: 504, summary: 'only-if-cached was requested and no usable response is stored' },
-  PROXY_ERR_MISDIRECTED_REQUEST: { status: 421, summary: 'The Host is not one of the public host names this proxy serves (PUBLIC_HOSTS)' },
+  PROXY_ERR_MISDIRECTED_REQUEST: { status: 421, summary: 'The Host is not one this listener serves (PUBLIC_HOSTS on the data port; a loopback or configured admin host name on the admin listener, against DNS rebinding)' },
   PROXY_ERR_PATH_OUTSIDE_BASE: { status: 400, summary: 'The request path would leave the base path of ORIGIN_URL' },
+  PROXY_ERR_MALFORMED_REQUEST: { status: 400, summary: 'The request breaks HTTP/1.1 message framing (RFC 9112)' },
+  PROXY_ERR_REQUEST_TIMEOUT: { status: 408, summary: 'The request head or body did not arrive in time' },
+  PROXY_ERR_URL_TOO_LONG: { status: 414, summary: 'The request target is longer than MAX_URL_BYTES' },
+  PROXY_ERR_HEADERS_TOO_LARGE: { status: 431, summary: 'The request has more header fields than MAX_REQUEST_HEADERS, or too large a head' },
+  PROXY_ERR_HTTP_VERSION: { status: 505, summary: 'Only HTTP/1.0 and HTTP/1.1 are served' },
+  PROXY_ERR_CLIENT_NOT_ALLOWED: { status: 403, summary: 'This client may not use the forward-proxy modes (DATA_ALLOWED_CLIENTS, DATA_API_KEYS)' },
+  PROXY_ERR_PROXY_AUTH_REQUIRED: { status: 407, summary: 'A valid data-plane API key (DATA_API_KEYS) is required' },
+  PROXY_ERR_TARGET_NOT_ALLOWED: { status: 403, summary: 'The target host is not in TARGET_ALLOWED_HOSTS' },
+  PROXY_ERR_TOO_MANY_REQUESTS: { status: 429, summary: 'Too many failed authentications from this address' },
+  PROXY_ERR_EXPECTATION_FAILED: { status: 417, summary: 'The Expect field is not supported' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,16 +5,20 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected a
 const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'expected a header value without CR, LF or NUL');
 const queryScalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/**
+ * Methods an envelope may ask for. Methods are case-sensitive (RFC 9110 §9.1); CONNECT and TRACE
+ * (tunnels, reflected requests) and extension methods are never forwarded.
+ */
+export const ENVELOPE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 /** Body of `POST /proxy`: the seed's envelope plus an optional request body. */
 export const ProxyRequestSchema = z
   .object({
     url: z.string().min(1).describe('Absolute http(s) URL to fetch'),
     method: z
-      .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP method token')
-      .transform((m) => m.toUpperCase())
+      .enum(ENVELOPE_METHODS, { error: `expected one of ${ENVELOPE_METHODS.join(', ')} (upper case)` })
       .default('GET')
-      .describe('HTTP method; GET and HEAD are cached'),
+      .describe('HTTP method (upper case, one of the listed); GET and HEAD are cached'),
     headers: z.record(headerName, headerValue).default({}).describe('Request headers sent to the origin'),
     params: z
       .record(z.string(), z.union([queryScalar, z.array(queryScalar)]))

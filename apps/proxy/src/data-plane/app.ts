@@ -4,7 +4,7 @@ import { createJsonErrorHandler, notFoundHandler } from '../http-errors.js';
 import type { Logger } from '../logger.js';
 import type { CacheEngine } from './cache-engine.js';
 import type { RequestReporter } from './request-report.js';
-import { createEnvelopeHandler } from './proxy-envelope.js';
+import { createEnvelopeHandler, refuseEnvelopeBeforeBody } from './proxy-envelope.js';
 import { RequestFieldPolicy } from './request-fields.js';
 
 export interface DataPlaneAppOptions {
@@ -14,6 +14,8 @@ export interface DataPlaneAppOptions {
   maxEnvelopeBytes: number;
   /** What the envelope's `headers` may carry to the origin (default: no trusted proxies). */
   requestFields?: RequestFieldPolicy | undefined;
+  /** MAX_URL_BYTES, for the envelope's `url`. */
+  maxUrlBytes: number;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
@@ -37,10 +39,11 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
 
   app.post(
     '/proxy',
-    // Any content type is read as JSON: the envelope is JSON whatever the client labelled it.
+    (req, _res, next) => next(refuseEnvelopeBeforeBody(req, options.maxEnvelopeBytes)),
     express.json({ limit: options.maxEnvelopeBytes, type: () => true }),
     createEnvelopeHandler(engine, {
       maxEnvelopeBytes: options.maxEnvelopeBytes,
+      maxUrlBytes: options.maxUrlBytes,
       reporter: options.reporter,
       requestFields: options.requestFields ?? new RequestFieldPolicy(),
     }),

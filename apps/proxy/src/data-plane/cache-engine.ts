@@ -14,6 +14,7 @@ import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
 import type { CacheStore, MaybePromise, StoredResponse } from '../storage/types.js';
 import { OriginExchange, VIA, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
+import { isUpstreamTimeout } from '../upstream/upstream-errors.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
 import { Coalescer } from './coalescer.js';
 import { GuardedStore } from './guarded-store.js';
@@ -139,24 +140,37 @@ export class CacheEngine {
     const leader = this.coalescer.waitFor(request.key);
     if (leader === undefined) return this.forward(request, responder, decision, this.coalescer.lead(request.key)!);
     this.stats.recordCoalesced();
-    await leader;
+    const leaderFailure = await leader;
     const again = this.lookUp(request, await this.readVariants(request));
     if (again.action === 'serve') return this.serve(request, responder, again.entry, 'hit', { detail: 'coalesced' });
     if (again.action === 'validate' || again.action === 'forward') {
-      // Nothing usable was stored (not storable, Vary mismatch, leader failed): go to the origin.
-      return this.forward(request, responder, { ...again, stored: again.stored ?? decision.stored }, noop);
+      // The origin just timed out on this key: waiters share that answer rather than each queue
+      // another timeout. Otherwise nothing usable was stored (not storable, Vary mismatch, the
+      // leader failed otherwise): go to the origin.
+      const shared = isUpstreamTimeout(leaderFailure) ? leaderFailure : undefined;
+      return this.forward(request, responder, { ...again, stored: again.stored ?? decision.stored }, noop, shared);
     }
     return this.execute(request, responder, again);
   }
 
-  /** Goes to the origin for a GET/HEAD, validating the stored response when there is one. */
-  private async forward(request: ProxiedRequest, responder: Responder, decision: ForwardDecision, settle: () => void): Promise<Outcome> {
+  /**
+   * Goes to the origin for a GET/HEAD, validating the stored response when there is one.
+   * `settle` releases coalesced waiters (with the error when the exchange failed); a
+   * `sharedFailure` is the leader's origin timeout, taken as this request's own.
+   */
+  private async forward(
+    request: ProxiedRequest,
+    responder: Responder,
+    decision: ForwardDecision,
+    settle: (failure?: unknown) => void,
+    sharedFailure?: ProxyError,
+  ): Promise<Outcome> {
     const { stored, directives } = decision;
     let answer;
     try {
-      answer = await this.validation.exchange(request, stored, directives);
+      answer = await this.validation.exchange(request, stored, directives, sharedFailure);
     } catch (error) {
-      settle();
+      settle(error);
       throw error;
     }
     if (answer.kind === 'refreshed') {
@@ -209,7 +223,7 @@ export class CacheEngine {
         }
         await this.originResponse(background, answer.result, 'stale', directives, settle).consume();
       } catch (error) {
-        settle();
+        settle(error);
         this.logger.debug({ err: error, url: request.url.href }, 'background revalidation failed');
       }
     })();

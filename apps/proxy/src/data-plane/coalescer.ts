@@ -3,30 +3,34 @@
  * misses for that key wait for it instead of sending their own request. The leader settles when
  * its response is stored or known not to be storable, or when it fails; waiters then look the
  * key up again (and go to the origin themselves when nothing usable was stored). A leader that
- * fails therefore never hangs or poisons its waiters.
+ * fails therefore never hangs or poisons its waiters. A failed leader hands its error to the
+ * waiters (they decide whether it applies to them: an origin timeout does, see cache-engine).
  */
 export class Coalescer {
-  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
-  /** Becomes the leader for `key`; returns the function that settles it, or undefined when a leader exists. */
-  lead(key: string): (() => void) | undefined {
+  /**
+   * Becomes the leader for `key`; returns the function that settles it (with the leader's error
+   * when it failed), or undefined when a leader exists.
+   */
+  lead(key: string): ((failure?: unknown) => void) | undefined {
     if (this.inflight.has(key)) return undefined;
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => {
+    let settle!: (failure: unknown) => void;
+    const settled = new Promise<unknown>((resolve) => {
       settle = resolve;
     });
     this.inflight.set(key, settled);
     let done = false;
-    return () => {
+    return (failure?: unknown) => {
       if (done) return;
       done = true;
       this.inflight.delete(key);
-      settle();
+      settle(failure);
     };
   }
 
-  /** The leader's settlement for `key`, if a leader is in flight. */
-  waitFor(key: string): Promise<void> | undefined {
+  /** The leader's settlement for `key` (its error, or undefined), if a leader is in flight. */
+  waitFor(key: string): Promise<unknown> | undefined {
     return this.inflight.get(key);
   }
 

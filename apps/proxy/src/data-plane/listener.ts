@@ -16,6 +16,10 @@ export interface DataPlaneListenerOptions {
   logger: Logger;
   /** Everything that is not a proxied request: /proxy and the seed's REST paths (Express). */
   next: RequestListener;
+  /** Framing, limits and forward-mode access (request-admission.ts): false when it answered the request itself. */
+  admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /** Reverse-proxy mode: what of an error the client may see (origin addresses stay in the logs). */
+  publicError?: ((error: unknown) => unknown) | undefined;
 }
 
 /**
@@ -30,6 +34,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
   const { engine, resolve, next } = options;
   return function dataPlaneListener(req: IncomingMessage, res: ServerResponse): void {
     options.reporter.begin(req);
+    if (options.admit?.(req, res) === false) return;
     let target: ResolvedTarget | undefined;
     try {
       target = resolve(req);
@@ -85,6 +90,6 @@ function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: Serv
     reporter.finish(req, res, 'error');
     return;
   }
-  writeErrorResponse(res, error, reporter.requestId(req));
+  writeErrorResponse(res, options.publicError ? options.publicError(error) : error, reporter.requestId(req));
   reporter.finish(req, res, 'error');
 }

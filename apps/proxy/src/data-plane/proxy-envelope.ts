@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import { ProxyRequestSchema, type ProxyResponse } from '@caching-proxy/shared';
 import { entryKeyFor } from '../cache/cache-key.js';
@@ -45,8 +46,60 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/**
+ * Fields an envelope may not set: the proxy sets Host from the URL and frames the body itself;
+ * hop-by-hop fields (RFC 9110 §7.6.1) belong to one connection, never to the origin request.
+ */
+const FORBIDDEN_ENVELOPE_FIELDS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+]);
+
+export interface EnvelopeLimits {
+  /** MAX_ENVELOPE_BYTES: largest request body, and largest origin body returned in an envelope. */
+  maxEnvelopeBytes: number;
+  /** MAX_URL_BYTES: longest target URL, query parameters included. */
+  maxUrlBytes: number;
+}
+
+/**
+ * Refuses an envelope before its body is read: only `application/json` (a browser can send
+ * `text/plain` and form bodies cross-site without a CORS preflight), and no declared length
+ * over MAX_ENVELOPE_BYTES (answered even to `Expect: 100-continue`, before the body is sent).
+ */
+export function refuseEnvelopeBeforeBody(req: IncomingMessage, maxEnvelopeBytes: number): ProxyError | undefined {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    return new ProxyError('PROXY_ERR_UNSUPPORTED_MEDIA_TYPE', `POST /proxy takes an application/json body, got ${JSON.stringify(type || 'none')}`);
+  }
+  const length = Number(req.headers['content-length']);
+  if (Number.isFinite(length) && length > maxEnvelopeBytes) {
+    return new ProxyError('PROXY_ERR_PAYLOAD_TOO_LARGE', `The request body is larger than MAX_ENVELOPE_BYTES (${maxEnvelopeBytes} bytes)`);
+  }
+  return undefined;
+}
+
+/** Whether an `Expect: 100-continue` request is an envelope (`POST /proxy`), whose limits apply before its body. */
+export function isEnvelopeRequest(req: IncomingMessage): boolean {
+  const url = req.url ?? '';
+  return req.method === 'POST' && (url === '/proxy' || url.startsWith('/proxy?'));
+}
+
 /** `POST /proxy`: the seed's JSON envelope in, the seed's JSON envelope out. */
-export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelopeBytes: number; reporter: RequestReporter; requestFields: RequestFieldPolicy }) {
+export function createEnvelopeHandler(
+  engine: CacheEngine,
+  options: EnvelopeLimits & { reporter: RequestReporter; requestFields: RequestFieldPolicy },
+) {
   return async function envelopeHandler(req: Request, res: Response): Promise<void> {
     const ttlOverrideSec = parseTtlParam(req.query.ttl);
     const parsed = ProxyRequestSchema.safeParse(req.body);
@@ -54,7 +107,13 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
       throw new ProxyError('PROXY_ERR_INVALID_REQUEST', describeIssues(parsed.error.issues));
     }
     const envelope = parsed.data;
+    if (envelope.url.length > options.maxUrlBytes) throw urlTooLong(options.maxUrlBytes);
     const url = appendQueryParams(parseTargetUrl(envelope.url), envelope.params);
+    if (url.href.length > options.maxUrlBytes) throw urlTooLong(options.maxUrlBytes);
+    const forbidden = Object.keys(envelope.headers).find((name) => FORBIDDEN_ENVELOPE_FIELDS.has(name.toLowerCase()));
+    if (forbidden !== undefined) {
+      throw new ProxyError('PROXY_ERR_INVALID_REQUEST', `headers: ${forbidden} is set by the proxy (Host, framing and hop-by-hop fields may not be sent)`);
+    }
     options.reporter.setTarget(req, url, envelope.method);
     let body: Buffer | undefined;
     if (envelope.body !== undefined) {
@@ -63,10 +122,7 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
       }
       body = Buffer.from(envelope.body, envelope.body_encoding === 'base64' ? 'base64' : 'utf8');
     }
-    // undici computes Content-Length from the body; a stale one from the envelope would be wrong.
-    const rawHeaders = Object.entries(envelope.headers)
-      .filter(([name]) => name.toLowerCase() !== 'content-length')
-      .flat();
+    const rawHeaders = Object.entries(envelope.headers).flat();
     const request: ProxiedRequest = {
       method: envelope.method,
       url,
@@ -82,6 +138,10 @@ export function createEnvelopeHandler(engine: CacheEngine, options: { maxEnvelop
     const outcome = await engine.handle(request, new EnvelopeResponder(res, request.key, options.maxEnvelopeBytes));
     options.reporter.finish(req, res, outcome);
   };
+}
+
+function urlTooLong(maxUrlBytes: number): ProxyError {
+  return new ProxyError('PROXY_ERR_URL_TOO_LONG', `url: the target URL, query parameters included, is longer than MAX_URL_BYTES (${maxUrlBytes} bytes)`);
 }
 
 /** Answers with the seed's JSON envelope: stored responses as they are, origin responses read whole. */

@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { forwardableRequestHeaders } from './hop-by-hop.js';
+import { inNetworks, parsePeerAddress, type Address, type Network } from './networks.js';
 
 /**
  * What happens to a request field on its way to the origin. A shared cache keys its entries on
@@ -67,8 +67,6 @@ export const KEYED_INPUTS: readonly { name: string; why: string }[] = [
   { name: 'fields named by the response\'s Vary', why: 'select among stored variants (RFC 9111 §4.1)' },
 ];
 
-/** A network as `[address, prefix length]` (ipaddr.js's CIDR form). */
-export type Network = readonly [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 /** The proxy's own view of the client connection, for the fields it sets. */
 export interface ClientView {
@@ -78,15 +76,8 @@ export interface ClientView {
   publicHost?: string | undefined;
 }
 
-function normalizeAddress(address: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (address === undefined || !ipaddr.isValid(address)) return undefined;
-  const parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) return (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed;
-}
-
 /** RFC 7239 §6: an IPv6 node is quoted and bracketed; an unknown one is `unknown`. */
-function forwardedNode(address: ipaddr.IPv4 | ipaddr.IPv6 | undefined): string {
+function forwardedNode(address: Address | undefined): string {
   if (address === undefined) return 'unknown';
   return address.kind() === 'ipv6' ? `"[${address.toString()}]"` : address.toString();
 }
@@ -104,9 +95,9 @@ export class RequestFieldPolicy {
 
   /** Whether the peer is a listed upstream proxy (TRUSTED_PROXIES), whose forwarding fields are kept. */
   isTrustedPeer(peerAddress: string | undefined): boolean {
-    const address = normalizeAddress(peerAddress);
+    const address = parsePeerAddress(peerAddress);
     if (address === undefined) return false;
-    return this.trustedProxies.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits));
+    return inNetworks(address, this.trustedProxies);
   }
 
   /** Whether a request body is forwarded: never for GET and HEAD (RFC 9110 §9.3.1: no defined semantics). */
@@ -145,7 +136,7 @@ export class RequestFieldPolicy {
       if (rule !== undefined && rule.treatment !== 'forward') continue;
       out.push(name, kept[i + 1]!);
     }
-    const peer = normalizeAddress(view.peerAddress);
+    const peer = parsePeerAddress(view.peerAddress);
     const peerText = peer?.toString() ?? 'unknown';
     const priorFor = trusted ? prior['x-forwarded-for'].join(', ').trim() : '';
     out.push('x-forwarded-for', priorFor === '' ? peerText : `${priorFor}, ${peerText}`);

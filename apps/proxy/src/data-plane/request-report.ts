@@ -10,6 +10,8 @@ interface RequestTrace {
   startedAt: number;
   /** The proxied URL once known (credentials never appear: they are refused). */
   target?: string;
+  /** The data-plane API key name (DATA_API_KEYS), or `network`, of an admitted forward-mode client. */
+  client?: string;
   reported?: boolean;
   /** The origin request's method, when it is not the request's own (a `/proxy` envelope's). */
   method?: string | undefined;
@@ -54,6 +56,12 @@ export class RequestReporter {
     if (trace) Object.assign(trace, { target: target.href, method });
   }
 
+  /** Records who was admitted to the forward modes (a key name, never the key). */
+  setClient(req: IncomingMessage, name: string): void {
+    const trace = (req as Traced)[TRACE];
+    if (trace) trace.client = name;
+  }
+
   requestId(req: IncomingMessage): string {
     return (req as Traced)[TRACE]?.id ?? requestIdOf(req);
   }
@@ -75,6 +83,7 @@ export class RequestReporter {
           target: trace.target ?? redactCredentials((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           status: res.statusCode,
           outcome,
+          ...(trace.client === undefined ? {} : { client: trace.client }),
           duration_ms: Math.round(durationSec * 100_000) / 100,
         },
         'request',

@@ -4,6 +4,7 @@ import type { RequestDirectives } from '../cache/request-directives.js';
 import { mayServeStaleOnError } from '../cache/reuse.js';
 import { planFreshness, type CachePolicySettings } from '../cache/storage-plan.js';
 import type { Clock } from '../clock.js';
+import type { ProxyError } from '../errors.js';
 import type { StoredResponse } from '../storage/types.js';
 import { discardBody, type OriginExchange, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
 import type { GuardedStore } from './guarded-store.js';
@@ -42,12 +43,19 @@ export class Validation {
   /**
    * Sends `request` upstream — conditional on `stored`'s validators when it has them — and says
    * what answers it. Rejects with the upstream error when the origin cannot be reached and no
-   * stored response may answer instead.
+   * stored response may answer instead. With `sharedFailure` (a coalesced leader's origin
+   * timeout), nothing is sent: that failure is this exchange's.
    */
-  async exchange(request: OriginRequest, stored: StoredResponse | undefined, directives: RequestDirectives): Promise<ExchangeOutcome> {
+  async exchange(
+    request: OriginRequest,
+    stored: StoredResponse | undefined,
+    directives: RequestDirectives,
+    sharedFailure?: ProxyError,
+  ): Promise<ExchangeOutcome> {
     const { exchange } = this.options;
     let result: OriginResult;
     try {
+      if (sharedFailure !== undefined) throw sharedFailure;
       result = await exchange.send(request, stored?.hasValidators ? validatorHeaders(headerListToMap(stored.headers)) : undefined);
     } catch (error) {
       // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.

@@ -26,6 +26,7 @@ export class Metrics implements RequestObserver {
   private readonly requests: RequestMetrics;
   private readonly originDuration: Histogram<'status_class'>;
   private readonly originErrors: Counter<'code'>;
+  private readonly forwardClients: Counter<'client'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -41,6 +42,12 @@ export class Metrics implements RequestObserver {
       name: 'caching_proxy_origin_errors_total',
       help: 'Origin requests that failed (unreachable, timeout, blocked, invalid response), by error code',
       labelNames: ['code'],
+      registers,
+    });
+    this.forwardClients = new Counter({
+      name: 'caching_proxy_forward_requests_by_client_total',
+      help: 'Forward-mode requests (/http/, /proxy) admitted, by data-plane API key name (DATA_API_KEYS) or "network"',
+      labelNames: ['client'],
       registers,
     });
     const { stats } = sources;
@@ -95,6 +102,11 @@ export class Metrics implements RequestObserver {
 
   requestFinished(outcome: Outcome, method: string, durationSec: number, status: number): void {
     this.requests.record(metricOutcome(outcome, status), KNOWN_METHODS.has(method) ? method : 'other', durationSec);
+  }
+
+  /** A forward-mode client was admitted under `name` (a key name, or `network`). */
+  clientAdmitted(name: string): void {
+    this.forwardClients.inc({ client: name });
   }
 
   originFinished(durationSec: number, result: { status: number } | { errorCode: string }): void {

@@ -13,6 +13,11 @@ export interface TargetGuardOptions {
   allowPrivateNetworks: boolean;
   /** Lowercase host names, `*.suffix` patterns or IP literals. */
   allowedHosts: readonly string[];
+  /**
+   * TARGET_ALLOWED_HOSTS (forward modes): when non-empty, the only hosts the proxy fetches from —
+   * host names, `*.suffix` patterns (subdomains only) or IP literals. Empty allows every host.
+   */
+  targetAllowList?: readonly string[] | undefined;
 }
 
 /**
@@ -48,23 +53,34 @@ function isIpLiteral(hostname: string): boolean {
   return ipaddr.isValid(hostname.replace(/^\[|\]$/g, ''));
 }
 
+/** Whether a host matches one of the patterns: a name, a `*.suffix` (subdomains only) or an IP literal. */
+export function hostMatches(hostname: string, patterns: readonly string[]): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  for (const pattern of patterns) {
+    const bare = pattern.replace(/^\[|\]$/g, '');
+    if (bare === host) return true;
+    if (bare.startsWith('*.') && host.endsWith(bare.slice(1))) return true;
+  }
+  return false;
+}
+
 export class TargetGuard {
   constructor(private readonly options: TargetGuardOptions) {}
 
   /** Whether the guard does not apply to this host at all. */
   isExempt(hostname: string): boolean {
-    if (this.options.allowPrivateNetworks) return true;
-    const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-    for (const pattern of this.options.allowedHosts) {
-      const bare = pattern.replace(/^\[|\]$/g, '');
-      if (bare === host) return true;
-      if (bare.startsWith('*.') && host.endsWith(bare.slice(1))) return true;
-    }
-    return false;
+    return this.options.allowPrivateNetworks || hostMatches(hostname, this.options.allowedHosts);
   }
 
-  /** Refuses URLs whose host is a blocked IP literal (WHATWG parsing already canonicalised `127.1`, `2130706433`, …). */
+  /**
+   * Refuses, before any connection, URLs whose host is not in TARGET_ALLOWED_HOSTS (when set) or
+   * is a blocked IP literal (WHATWG parsing already canonicalised `127.1`, `2130706433`, …).
+   */
   assertUrlAllowed(url: URL): void {
+    const allowList = this.options.targetAllowList;
+    if (allowList !== undefined && allowList.length > 0 && !hostMatches(url.hostname, allowList)) {
+      throw new ProxyError('PROXY_ERR_TARGET_NOT_ALLOWED', `The target host ${url.hostname} is not in TARGET_ALLOWED_HOSTS`);
+    }
     if (this.isExempt(url.hostname) || !isIpLiteral(url.hostname)) return;
     const range = blockedRange(url.hostname);
     if (range !== undefined) throw blockedError(url.hostname, range);

@@ -1,3 +1,4 @@
+import { ERROR_CODES, type ErrorCode } from '@caching-proxy/shared';
 import { ProxyError, isProxyError } from '../errors.js';
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -13,6 +14,28 @@ const UNREACHABLE_CODES = new Set([
 
 /** OpenSSL's answers when the peer of a TLS handshake speaks plain HTTP. */
 const PLAIN_HTTP_PEER_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
+/** Whether an origin exchange failed by running out of time (PROXY_ERR_UPSTREAM_TIMEOUT). */
+export function isUpstreamTimeout(error: unknown): error is ProxyError {
+  return isProxyError(error) && error.code === 'PROXY_ERR_UPSTREAM_TIMEOUT';
+}
+
+const ORIGIN_ERROR_CODES: ReadonlySet<ErrorCode> = new Set([
+  'PROXY_ERR_UPSTREAM_TIMEOUT',
+  'PROXY_ERR_UPSTREAM_UNREACHABLE',
+  'PROXY_ERR_UPSTREAM_ERROR',
+  'PROXY_ERR_TARGET_BLOCKED',
+]);
+
+/**
+ * An origin error as a reverse proxy answers it: the stable code and its registry summary, never
+ * the origin's internal address or the low-level cause (nginx answers a bare 502). The caller
+ * logs the original; the client correlates by request id. Other errors pass unchanged.
+ */
+export function withoutOriginDetails(error: unknown): unknown {
+  if (!isProxyError(error) || !ORIGIN_ERROR_CODES.has(error.code)) return error;
+  return new ProxyError(error.code, ERROR_CODES[error.code].summary, { cause: error });
+}
 
 /** Maps what undici or the socket threw to a stable proxy error (502 unreachable, 504 timeout, …). */
 export function toUpstreamError(error: unknown, target: URL): ProxyError {

@@ -148,7 +148,8 @@ describe('control plane authentication', () => {
   const API_KEY = 'test-key-0123456789abcdef';
 
   it('with ADMIN_API_KEY, every route but /health needs the bearer key, on both listeners', async () => {
-    const proxy = await startProxy({ ADMIN_API_KEY: API_KEY });
+    // 16 deliberate failures: above the default failed-authentication limit (admin-guard.test.ts covers it).
+    const proxy = await startProxy({ ADMIN_API_KEY: API_KEY, ADMIN_AUTH_FAILURE_LIMIT: '1000' });
     try {
       for (const base of [proxy.adminUrl, proxy.dataUrl]) {
         expect((await send(base, '/health')).status).toBe(200);

@@ -108,7 +108,7 @@ describe('POST /proxy', () => {
   it('sends a base64 request body byte for byte and passes the origin status through', async () => {
     const response = await postJson(proxy.dataUrl, '/proxy', {
       url: `${origin.url}/echo-body`,
-      method: 'post',
+      method: 'POST',
       body: PNG_BYTES.toString('base64'),
       body_encoding: 'base64',
     });
