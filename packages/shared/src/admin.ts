@@ -74,6 +74,7 @@ export const HistoryPointSchema = z
     miss: z.number().int(),
     bypass: z.number().int(),
     error: z.number().int(),
+    tunnel: z.number().int(),
   })
   .meta({ id: 'HistoryPoint' });
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;

@@ -35,6 +35,7 @@ export const ReplicaStatsSchema = z
     misses: z.number().int(),
     bypasses: z.number().int(),
     errors: z.number().int(),
+    tunnels: z.number().int(),
   })
   .meta({ id: 'ReplicaStats' });
 export type ReplicaStats = z.infer<typeof ReplicaStatsSchema>;
@@ -50,7 +51,8 @@ export const StatsSchema = z
     misses: z.number().int().describe('Cacheable requests answered with the origin response'),
     bypasses: z.number().int().describe('Requests relayed without the cache (methods other than GET and HEAD)'),
     errors: z.number().int().describe('Requests answered with a proxy error (4xx/5xx JSON)'),
-    total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors'),
+    tunnels: z.number().int().describe('WebSocket upgrades tunnelled to the origin (101 relayed; never cached)'),
+    total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors + tunnels'),
     hit_rate: z
       .number()
       .describe('(hits + stale) / (hits + stale + revalidated + misses), in percent; 0 before the first lookup'),

@@ -32,7 +32,7 @@ export class RequestMetrics {
     const histograms = this.histograms;
     const counter: ScrapedMetric = {
       name: 'caching_proxy_requests_total',
-      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, error) and method',
+      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, error, tunnel) and method',
       type: 'counter',
       aggregator: 'sum',
       get: () =>

@@ -10,6 +10,7 @@ export interface HistoryPoint {
   miss: number;
   bypass: number;
   error: number;
+  tunnel: number;
 }
 
 const OUTCOMES = OUTCOME_COUNTER;
@@ -36,7 +37,7 @@ export class OutcomeHistory {
     // Before the process started nothing happened: the window starts full of zero intervals.
     const now = clock();
     for (let i = this.capacity; i > 0; i--) {
-      this.points.push({ t: now - i * this.intervalSec * 1000, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0 });
+      this.points.push({ t: now - i * this.intervalSec * 1000, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, tunnel: 0 });
     }
   }
 
@@ -48,7 +49,7 @@ export class OutcomeHistory {
 
   sample(): void {
     const current = this.read();
-    const point: HistoryPoint = { t: this.clock(), hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0 };
+    const point: HistoryPoint = { t: this.clock(), hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, tunnel: 0 };
     for (const outcome of Object.keys(OUTCOMES) as Outcome[]) {
       point[outcome] = Math.max(0, current[outcome] - this.last[outcome]);
     }

@@ -16,7 +16,9 @@ export type Outcome =
   /** Not a cacheable request (other methods, Range on a miss, …): relayed without the cache. */
   | 'bypass'
   /** Answered with a proxy error. */
-  | 'error';
+  | 'error'
+  /** An `Upgrade: websocket` request tunnelled to the origin (101 relayed); never cached. */
+  | 'tunnel';
 
 /** Counters of what the data plane did. Incremented on the hit path, so plain fields only. */
 export interface StatsCounters {
@@ -26,6 +28,7 @@ export interface StatsCounters {
   misses: number;
   bypasses: number;
   errors: number;
+  tunnels: number;
   coalesced: number;
   backgroundRevalidations: number;
   stores: number;
@@ -43,6 +46,7 @@ export const OUTCOME_COUNTER: Readonly<Record<Outcome, keyof StatsCounters>> = {
   miss: 'misses',
   bypass: 'bypasses',
   error: 'errors',
+  tunnel: 'tunnels',
 };
 
 export function emptyCounters(): StatsCounters {
@@ -53,6 +57,7 @@ export function emptyCounters(): StatsCounters {
     misses: 0,
     bypasses: 0,
     errors: 0,
+    tunnels: 0,
     coalesced: 0,
     backgroundRevalidations: 0,
     stores: 0,

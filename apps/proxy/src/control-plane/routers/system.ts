@@ -65,7 +65,7 @@ export const stats = protectedProcedure
       scope: shared ? 'shared' : 'process',
       ...outcomes(counters),
       total_requests:
-        counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors,
+        counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors + counters.tunnels,
       hit_rate: hitRatePercent(counters),
       coalesced: counters.coalesced,
       background_revalidations: counters.backgroundRevalidations,
@@ -99,6 +99,7 @@ function outcomes(counters: StatsCounters): Omit<ReplicaStats, 'id'> {
     misses: counters.misses,
     bypasses: counters.bypasses,
     errors: counters.errors,
+    tunnels: counters.tunnels,
   };
 }
 
