@@ -7,13 +7,14 @@ export interface UpstreamAgentOptions {
 }
 
 /**
- * The one pooled undici Agent every origin request goes through. Its connector resolves names
- * with the guard's lookup and checks the peer address of every new socket before use.
+ * An undici connector that resolves names with the guard's lookup and checks the peer address of
+ * every new socket before a byte is sent (for `https:` the check follows undici's TLS handshake,
+ * as for every origin request). Shared by the pooled agent and the WebSocket tunnels.
  */
-export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
+export function createGuardedConnector(options: UpstreamAgentOptions): buildConnector.connector {
   const { guard } = options;
   const baseConnect = buildConnector({ timeout: options.timeoutMs, lookup: guard.lookup });
-  const connect: buildConnector.connector = (connectOptions, callback) => {
+  return (connectOptions, callback) => {
     baseConnect(connectOptions, (error, socket) => {
       if (error || !socket) {
         callback(error ?? new Error('connection failed'), null);
@@ -29,8 +30,15 @@ export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
       callback(null, socket);
     });
   };
+}
+
+/**
+ * The one pooled undici Agent every origin request goes through, connected by the guarded
+ * connector.
+ */
+export function createUpstreamAgent(options: UpstreamAgentOptions): Agent {
   return new Agent({
-    connect,
+    connect: createGuardedConnector(options),
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     keepAliveTimeout: 4_000,
