@@ -283,6 +283,7 @@ export const ConfigSchema = z
       .string()
       .optional()
       .transform((raw) => (raw && raw.trim() !== '' ? raw.trim() : undefined)),
+    WEBSOCKET_IDLE_TIMEOUT_MS: integer('WEBSOCKET_IDLE_TIMEOUT_MS', 60_000, 1),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

@@ -13,6 +13,7 @@ import { createDataPlaneApp } from './data-plane/app.js';
 import type { lookUp } from './cache/lookup.js';
 import { CacheEngine } from './data-plane/cache-engine.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
+import { WebSocketTunnels } from './data-plane/websocket-tunnel.js';
 import { createReverseResolver, resolveTransparentTarget } from './data-plane/request-target.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
@@ -51,6 +52,10 @@ export interface ProxyServer {
   metrics: Metrics;
   /** Cache warming, as the `cache.warm` procedure does it. */
   warm(urls: readonly string[], concurrency?: number): Promise<WarmResult>;
+  /** Open WebSocket tunnels of the data port (`upgrade` requests). */
+  tunnels: WebSocketTunnels;
+  /** Starts a drain's tunnel part: refuses new upgrades and closes open tunnels (1001 going away). */
+  closeTunnels(): void;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
@@ -147,6 +152,18 @@ export function createServer(deps: ServerDeps): ProxyServer {
     }),
   );
   listening.dataServer = dataServer;
+  const tunnels = new WebSocketTunnels({
+    resolve: reverse ?? resolveTransparentTarget,
+    addForwardedHeaders: reverse !== undefined,
+    guard,
+    upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    idleTimeoutMs: config.WEBSOCKET_IDLE_TIMEOUT_MS,
+    stats,
+    reporter,
+    logger,
+    // admit: the forward modes' client access policy plugs in here, as for HTTP requests.
+  });
+  dataServer.on('upgrade', tunnels.handleUpgrade);
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
@@ -162,6 +179,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     history,
     metrics,
+    tunnels,
+    closeTunnels: () => tunnels.closeAll(),
     warm: (urls, concurrency = 4) => warmUrls(urls, concurrency, controlPlane.tryRequest),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     dispose: async () => {

@@ -43,6 +43,7 @@ describe('parseConfig defaults', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       LOG_LEVEL: 'info',
       WARM_URLS_FILE: undefined,
+      WEBSOCKET_IDLE_TIMEOUT_MS: 60_000,
       WORKERS: 1,
     });
   });

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   PROXY_ERR_STORAGE_UNAVAILABLE: { status: 503, summary: 'The cache storage (Redis) is unavailable' },
   PROXY_ERR_UPSTREAM_TIMEOUT: { status: 504, summary: 'The origin did not answer in time' },
   PROXY_ERR_NOT_CACHED: { status: 504, summary: 'only-if-cached was requested and no usable response is stored' },
+  PROXY_ERR_UPGRADE_UNSUPPORTED: { status: 400, summary: 'Only Upgrade: websocket (with GET) is tunnelled; other protocol upgrades are refused' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

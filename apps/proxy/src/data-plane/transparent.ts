@@ -61,6 +61,20 @@ const NO_FIELDS: ReadonlySet<string> = new Set();
 const FORWARDED_FIELDS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
 /**
+ * The client's request fields as they go to the origin: hop-by-hop fields removed (RFC 9110
+ * §7.6.1), and in reverse-proxy mode the client's X-Forwarded-* replaced by ours. Shared by HTTP
+ * requests and WebSocket upgrades, so both follow one forwarded-field policy.
+ */
+export function originRequestHeaders(req: IncomingMessage, addForwardedHeaders: boolean): string[] {
+  let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
+  if (addForwardedHeaders) {
+    forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
+    forwardHeaders.push(...forwardedFor(req));
+  }
+  return forwardHeaders;
+}
+
+/**
  * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
  * the data-port listener with the resolved target and the lookup's decision (fresh hits never
  * get here).
@@ -77,11 +91,7 @@ export async function forwardThroughCache(
     responder: Responder;
   },
 ): Promise<void> {
-  let forwardHeaders = forwardableRequestHeaders(req.rawHeaders);
-  if (options.addForwardedHeaders) {
-    forwardHeaders = forwardHeaders.filter((_v, i, all) => !FORWARDED_FIELDS.has(all[i - (i % 2)]!.toLowerCase()));
-    forwardHeaders.push(...forwardedFor(req));
-  }
+  const forwardHeaders = originRequestHeaders(req, options.addForwardedHeaders);
   const request: ProxiedRequest = {
     method: req.method ?? 'GET',
     url: target.url,
