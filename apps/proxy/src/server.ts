@@ -85,6 +85,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     admin: store,
     redis: availability && { usable: () => availability.usable, commandErrors: () => availability.commandErrors },
+    openTunnels: (): number => tunnels.size,
   });
   const reporter = new RequestReporter(logger, metrics);
   const guard = new TargetGuard({

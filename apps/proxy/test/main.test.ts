@@ -153,7 +153,7 @@ describe('the proxy process', () => {
     expect(await proc.exited).toEqual({ code: 0, signal: null });
   });
 
-  it('closes open WebSocket tunnels on SIGTERM (1001 going away) and exits without waiting for SHUTDOWN_TIMEOUT_MS', async () => {
+  it('closes open WebSocket tunnels on SIGTERM (1001 going away) and exits without waiting for SHUTDOWN_TIMEOUT_MS', { timeout: 30_000 }, async () => {
     wsOrigin = await startWebSocketOrigin();
     // A drain that waited for the tunnel would outlast the test's timeout.
     proc = spawnProxy({ ...BASE_ENV, ORIGIN_URL: wsOrigin.url, SHUTDOWN_TIMEOUT_MS: '600000' });

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
@@ -11,6 +15,7 @@ import { NO_OBSERVER } from '../../src/stats/observer.js';
 import { Stats } from '../../src/stats/stats.js';
 import { TargetGuard } from '../../src/upstream/target-guard.js';
 import { send } from '../helpers/http.js';
+import { spawnProxy, type ProxyProcess } from '../helpers/process.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import {
   RefusedHandshake,
@@ -77,6 +82,7 @@ describe('WebSocket tunnels', () => {
     proxy = await startProxy();
     const ws = await openWebSocket(wsUrl(proxy.dataUrl, `/http/${origin.url}/chat?room=1`));
     expect(await echo(ws, 'hello')).toBe('hello');
+    expect((await send(proxy.adminUrl, '/metrics')).text).toMatch(/^caching_proxy_websocket_tunnels_open 1$/m);
     expect(await echo(ws, 'second message')).toBe('second message');
     const done = closed(ws);
     ws.close(1000, 'bye');
@@ -90,6 +96,7 @@ describe('WebSocket tunnels', () => {
     expect(stats).toMatchObject({ tunnels: 1, misses: 0, stores: 0, entries: 0, total_requests: 1 });
     const metrics = (await send(proxy.adminUrl, '/metrics')).text;
     expect(metrics).toMatch(/caching_proxy_requests_total\{outcome="tunnel",method="GET"\} 1/);
+    expect(metrics).toMatch(/^caching_proxy_websocket_tunnels_open 0$/m);
   });
 
   it('echoes through reverse-proxy mode with the same forwarded-field policy as HTTP requests', async () => {
@@ -250,5 +257,45 @@ describe('the admission hook of WebSocket tunnels', () => {
     expect(await echo(ws, 'admitted')).toBe('admitted');
     ws.terminate();
     expect(seen).toEqual(['', 'Bearer letmein']);
+  });
+});
+
+describe('WebSocket tunnels to https targets', () => {
+  let proc: ProxyProcess | undefined;
+  let origin: WebSocketOrigin | undefined;
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    await proc?.stop();
+    await origin?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reaches an https:// target with wss, verifying its certificate', { timeout: 30_000 }, async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ws-tls-'));
+    const keyFile = join(dir, 'key.pem');
+    const certFile = join(dir, 'cert.pem');
+    // A certificate for 127.0.0.1 that the proxy process trusts through NODE_EXTRA_CA_CERTS.
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
+    ], { stdio: 'ignore' });
+    origin = await startWebSocketOrigin({ tls: { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') } });
+    // Not trusted by a proxy without that CA: refused with a TLS error, never tunnelled unverified.
+    const untrusting = await startProxy();
+    try {
+      const refused = await refusal(openWebSocket(wsUrl(untrusting.dataUrl, `/http/${origin.url}/secure`)));
+      expect(refused.status).toBe(502);
+      expect(refused.json().error.message).toMatch(/TLS/);
+    } finally {
+      await untrusting.close();
+    }
+    proc = spawnProxy({ HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true', NODE_EXTRA_CA_CERTS: certFile });
+    const listening = await proc.waitForLog('caching-proxy listening');
+    const ws = await openWebSocket(`${String(listening.data).replace(/^http/, 'ws')}/http/${origin.url}/secure`);
+    expect(await echo(ws, 'over wss')).toBe('over wss');
+    ws.close();
+    expect(origin.upgrades[0]!.url).toBe('/secure');
+    expect(origin.upgrades[0]!.headers.host).toBe(`127.0.0.1:${origin.port}`);
   });
 });

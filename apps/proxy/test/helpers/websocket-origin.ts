@@ -1,9 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 
 export interface WebSocketOrigin {
-  /** `http://127.0.0.1:{port}` */
+  /** `http://127.0.0.1:{port}` (`https://` with `tls`) */
   url: string;
   port: number;
   /** Request line target and header fields of every upgrade request received, in order. */
@@ -20,17 +21,19 @@ export interface WebSocketOrigin {
 /**
  * A real WebSocket origin (the `ws` package on node:http, port 0) that echoes every message.
  * Upgrades to `/deny…` are declined with `403` and a text body, as an origin refusing a client.
+ * With `tls` (PEM key and certificate) it serves wss on node:https.
  */
-export async function startWebSocketOrigin(): Promise<WebSocketOrigin> {
+export async function startWebSocketOrigin(options: { tls?: { key: string; cert: string } } = {}): Promise<WebSocketOrigin> {
   const upgrades: WebSocketOrigin['upgrades'] = [];
   const sockets = new Set<WebSocket>();
   const closeWaiters: ((close: { code: number; reason: string }) => void)[] = [];
   let connections = 0;
-  const server = createServer((_req, res) => {
+  const answerPlainRequests = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(426, { 'content-type': 'text/plain' });
     res.end('upgrade required');
-  });
-  server.on('connection', () => connections++);
+  };
+  const server = options.tls ? createTlsServer(options.tls, answerPlainRequests) : createServer(answerPlainRequests);
+  server.on(options.tls ? 'secureConnection' : 'connection', () => connections++);
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     upgrades.push({ url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders });
@@ -50,7 +53,7 @@ export async function startWebSocketOrigin(): Promise<WebSocketOrigin> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     upgrades,
     connections: () => connections,
