@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { ProxyError } from '../../src/errors.js';
@@ -187,6 +187,23 @@ describe('WebSocket tunnels', () => {
     expect(stats).toMatchObject({ tunnels: 0, bypasses: 1 });
   });
 
+  it('answers 504 when the origin does not answer the handshake within UPSTREAM_TIMEOUT_MS', async () => {
+    origin = await startWebSocketOrigin();
+    const held: Socket[] = [];
+    const silent = createTcpServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      proxy = await startProxy({ UPSTREAM_TIMEOUT_MS: '50' });
+      const port = (silent.address() as AddressInfo).port;
+      const refused = await refusal(openWebSocket(wsUrl(proxy.dataUrl, `/http/http://127.0.0.1:${port}/slow`)));
+      expect(refused.status).toBe(504);
+      expect(refused.json().error.code).toBe('PROXY_ERR_UPSTREAM_TIMEOUT');
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it('closes a silent tunnel after WEBSOCKET_IDLE_TIMEOUT_MS with 1001 to both peers', async () => {
     origin = await startWebSocketOrigin();
     proxy = await startProxy({ WEBSOCKET_IDLE_TIMEOUT_MS: '40' });
@@ -204,11 +221,14 @@ describe('WebSocket tunnels', () => {
     expect(await echo(ws, 'before shutdown')).toBe('before shutdown');
     const wsClosed = closed(ws);
     const originClosed = origin.nextClose();
-    const drained = new Promise<void>((resolve) => proxy!.server.dataServer.close(() => resolve()));
     proxy.server.closeTunnels();
     expect(await wsClosed).toEqual({ code: 1001, reason: 'proxy shutting down' });
     expect(await originClosed).toEqual({ code: 1001, reason: 'proxy shutting down' });
-    await drained;
+    // Clients still connected while the listener drains cannot open new tunnels.
+    const refused = await refusal(openWebSocket(wsUrl(proxy.dataUrl, `/http/${origin.url}/late`)));
+    expect(refused.status).toBe(503);
+    expect(refused.json().error.code).toBe('PROXY_ERR_SHUTTING_DOWN');
+    await new Promise<void>((resolve) => proxy!.server.dataServer.close(() => resolve()));
     expect(proxy.server.tunnels.size).toBe(0);
   });
 });
