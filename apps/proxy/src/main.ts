@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS);
     forced.unref();
     const closed = Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer)]);
+    // Upgraded sockets are no longer HTTP connections: the server would wait for them forever.
+    proxy.closeTunnels();
     // Logged once the listeners are closed, so the line means what it says.
     logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
     closed

@@ -19,10 +19,12 @@ import { CacheEngine } from './data-plane/cache-engine.js';
 import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
 import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-envelope.js';
+import { admitClient, type ClientAccessPolicy } from './data-plane/client-access.js';
 import { createRequestAdmission } from './data-plane/request-admission.js';
 import { RequestFieldPolicy } from './data-plane/request-fields.js';
 import { createForwardResolver, createReverseResolver } from './data-plane/request-target.js';
 import { createGuardedServer } from './http-server.js';
+import { WebSocketTunnels } from './data-plane/websocket-tunnel.js';
 import type { Logger } from './logger.js';
 import { tryThroughDataPort } from './control-plane/try-request.js';
 import { RequestReporter } from './data-plane/request-report.js';
@@ -65,6 +67,10 @@ export interface ProxyServer {
     concurrency?: number,
     onResult?: (url: string, result: TryRequestResult) => void,
   ): Promise<WarmResult>;
+  /** Open WebSocket tunnels of the data port (`upgrade` requests). */
+  tunnels: WebSocketTunnels;
+  /** Starts a drain's tunnel part: refuses new upgrades and closes open tunnels (1001 going away). */
+  closeTunnels(): void;
   /** Resolves when the storage backend is connected (at once for memory; bounded wait for Redis). */
   ready(): Promise<void>;
   /** Stops timers and closes connection pools (the servers are closed by their owner). */
@@ -108,6 +114,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     admin: store,
     redis: availability && { usable: () => availability.usable, commandErrors: () => availability.commandErrors },
+    openTunnels: (): number => tunnels.size,
   });
   const reporter = new RequestReporter(logger, metrics);
   const originUrl = config.ORIGIN_URL === undefined ? undefined : new URL(config.ORIGIN_URL);
@@ -175,6 +182,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const reverse = originUrl
     ? createReverseResolver(originUrl, { fields: requestFields, publicHosts: config.PUBLIC_HOSTS })
     : undefined;
+  const dataResolver = reverse ?? createForwardResolver(requestFields);
+  // Reverse-proxy mode is open to every client, like the site it fronts.
+  const forwardAccess: ClientAccessPolicy | undefined = reverse
+    ? undefined
+    : { allowedClients: config.DATA_ALLOWED_CLIENTS, apiKeys: config.DATA_API_KEYS };
   const dataApp = createDataPlaneApp({
     engine,
     logger,
@@ -195,8 +207,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       maxRequestHeaders: config.MAX_REQUEST_HEADERS,
       bodyIdleTimeoutMs: config.CLIENT_BODY_TIMEOUT_MS,
     },
-    // Reverse-proxy mode is open to every client, like the site it fronts.
-    access: reverse ? undefined : { allowedClients: config.DATA_ALLOWED_CLIENTS, apiKeys: config.DATA_API_KEYS },
+    access: forwardAccess,
     reporter,
     stats,
     onClientAdmitted: (name) => metrics.clientAdmitted(name),
@@ -207,7 +218,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     drainGate.guard(
       createDataPlaneListener({
       engine,
-      resolve: reverse ?? createForwardResolver(requestFields),
+      resolve: dataResolver,
       reporter,
       logger,
       next: dataApp,
@@ -230,6 +241,18 @@ export function createServer(deps: ServerDeps): ProxyServer {
   listening.dataServer = dataServer;
   // A forward proxy's clients may ask for a tunnel (HTTPS_PROXY): refused at once, with a JSON error.
   dataServer.on('connect', createConnectRefuser({ mode: reverse ? 'reverse' : 'forward', logger }));
+  const tunnels = new WebSocketTunnels({
+    resolve: dataResolver,
+    guard,
+    upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    idleTimeoutMs: config.WEBSOCKET_IDLE_TIMEOUT_MS,
+    stats,
+    reporter,
+    logger,
+    // The forward modes' client access policy, as for HTTP requests; reverse mode is open to all.
+    admit: forwardAccess && ((req) => void admitClient(forwardAccess, req.socket.remoteAddress, req.headers)),
+  });
+  dataServer.on('upgrade', tunnels.handleUpgrade);
   // /metrics sits beside the control plane on the admin listener.
   const adminApp = express();
   adminApp.disable('x-powered-by');
@@ -246,6 +269,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     stats,
     history,
     metrics,
+    tunnels,
+    closeTunnels: () => tunnels.closeAll(),
     warm: (urls, concurrency = 4, onResult) => warmUrls(urls, concurrency, controlPlane.tryRequest, onResult),
     ready: () => redisBackend?.ready() ?? Promise.resolve(),
     refuseNewRequests: () => drainGate.close(),

@@ -44,6 +44,7 @@ describe('parseConfig defaults', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       LOG_LEVEL: 'info',
       WARM_URLS_FILE: undefined,
+      WEBSOCKET_IDLE_TIMEOUT_MS: 60_000,
       WORKERS: 1,
       CACHE_EXTRA_STATUSES: new Set(),
       TRUSTED_PROXIES: [],

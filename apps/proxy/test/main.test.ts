@@ -9,6 +9,7 @@ import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
 import { spawnProxy, type ProxyProcess } from './helpers/process.js';
 import { freePort, freshPrefix, startRedisServer } from './helpers/redis.js';
+import { closed, echo, openWebSocket, startWebSocketOrigin, type WebSocketOrigin } from './helpers/websocket-origin.js';
 
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true' };
 
@@ -30,7 +31,11 @@ describe('the proxy process', { timeout: 60_000 }, () => {
   let proc: ProxyProcess | undefined;
   let origin: TestOrigin | undefined;
 
+  let wsOrigin: WebSocketOrigin | undefined;
+
   afterEach(async () => {
+    await wsOrigin?.close();
+    wsOrigin = undefined;
     await proc?.stop();
     await origin?.close();
     proc = undefined;
@@ -224,6 +229,21 @@ describe('the proxy process', { timeout: 60_000 }, () => {
     } finally {
       await client.close();
     }
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('closes open WebSocket tunnels on SIGTERM (1001 going away) and exits without waiting for SHUTDOWN_TIMEOUT_MS', { timeout: 30_000 }, async () => {
+    wsOrigin = await startWebSocketOrigin();
+    // A drain that waited for the tunnel would outlast the test's timeout.
+    proc = spawnProxy({ ...BASE_ENV, ORIGIN_URL: wsOrigin.url, SHUTDOWN_TIMEOUT_MS: '600000' });
+    const listening = await proc.waitForLog('caching-proxy listening');
+    const ws = await openWebSocket(`${String(listening.data).replace(/^http/, 'ws')}/stream`);
+    expect(await echo(ws, 'open before SIGTERM')).toBe('open before SIGTERM');
+    const originClosed = wsOrigin.nextClose();
+    const wsClosed = closed(ws);
+    proc.child.kill('SIGTERM');
+    expect(await wsClosed).toEqual({ code: 1001, reason: 'proxy shutting down' });
+    expect(await originClosed).toEqual({ code: 1001, reason: 'proxy shutting down' });
     expect(await proc.exited).toEqual({ code: 0, signal: null });
   });
 });

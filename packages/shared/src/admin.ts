@@ -87,6 +87,7 @@ export const HistoryPointSchema = z
     error: z.number().int().describe('Every error answer: client_error + upstream_error'),
     client_error: z.number().int().describe("The client's own bad requests (4xx proxy errors)"),
     upstream_error: z.number().int().describe('Origin and upstream failures (5xx proxy errors, responses cut mid-body)'),
+    tunnel: z.number().int().describe('WebSocket upgrades tunnelled to the origin'),
   })
   .meta({ id: 'HistoryPoint' });
 export type HistoryPoint = z.infer<typeof HistoryPointSchema>;

@@ -37,6 +37,7 @@ export const ReplicaStatsSchema = z
     errors: z.number().int(),
     client_errors: z.number().int(),
     upstream_errors: z.number().int(),
+    tunnels: z.number().int(),
   })
   .meta({ id: 'ReplicaStats' });
 export type ReplicaStats = z.infer<typeof ReplicaStatsSchema>;
@@ -60,7 +61,8 @@ export const StatsSchema = z
       .number()
       .int()
       .describe('Of `errors`, origin and upstream failures (5xx: unreachable, timeout, invalid response; responses cut mid-body)'),
-    total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors'),
+    tunnels: z.number().int().describe('WebSocket upgrades tunnelled to the origin (101 relayed; never cached)'),
+    total_requests: z.number().int().describe('hits + stale + revalidated + misses + bypasses + errors + tunnels'),
     hit_rate: z
       .number()
       .describe('(hits + stale) / (hits + stale + revalidated + misses), in percent; 0 before the first lookup'),

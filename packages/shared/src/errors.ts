@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   PROXY_ERR_TARGET_NOT_ALLOWED: { status: 403, summary: 'The target host is not in TARGET_ALLOWED_HOSTS' },
   PROXY_ERR_TOO_MANY_REQUESTS: { status: 429, summary: 'Too many failed authentications from this address' },
   PROXY_ERR_EXPECTATION_FAILED: { status: 417, summary: 'The Expect field is not supported' },
+  PROXY_ERR_UPGRADE_UNSUPPORTED: { status: 400, summary: 'Only Upgrade: websocket (with GET) is tunnelled; other protocol upgrades are refused' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

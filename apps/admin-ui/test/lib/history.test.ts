@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hitRatios, OUTCOMES, outcomeCounts, outcomeRates, outcomeTotals, rateTooltip, ratioTooltip } from '../../src/lib/history';
 
 function point(counts: Partial<HistoryPoint>): HistoryPoint {
-  return { t: 0, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, client_error: 0, upstream_error: 0, ...counts };
+  return { t: 0, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, client_error: 0, upstream_error: 0, tunnel: 0, ...counts };
 }
 
 const points = [point({ hit: 10, miss: 5 }), point({}), point({ stale: 1, revalidated: 1, bypass: 4, error: 2, client_error: 2 })];

@@ -66,8 +66,8 @@ export class RequestReporter {
     return (req as Traced)[TRACE]?.id ?? requestIdOf(req);
   }
 
-  /** Called once the response is complete (or the request ended in error). */
-  finish(req: IncomingMessage, res: ServerResponse, outcome: Outcome): void {
+  /** Called once the response is complete (or the request ended in error; a tunnel once closed). */
+  finish(req: IncomingMessage, res: Pick<ServerResponse, 'statusCode'>, outcome: Outcome): void {
     const trace = (req as Traced)[TRACE];
     if (!trace || trace.reported) return;
     trace.reported = true;

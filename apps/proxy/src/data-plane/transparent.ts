@@ -50,6 +50,18 @@ function pairs(list: readonly string[]): [string, string | string[]][] {
 const NO_FIELDS: ReadonlySet<string> = new Set();
 
 /**
+ * The client's request fields as they go to the origin: stripped, set and forwarded by the one
+ * request-field policy of the target's front end (request-fields.ts). Shared by HTTP requests and
+ * WebSocket upgrades.
+ */
+export function originRequestHeaders(req: IncomingMessage, target: ResolvedTarget): string[] {
+  return target.fields.forwardHeaders(req.method ?? 'GET', req.rawHeaders, {
+    peerAddress: req.socket.remoteAddress,
+    publicHost: target.publicHost,
+  });
+}
+
+/**
  * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
  * the data-port listener with the resolved target and the lookup's decision (fresh hits never
  * get here).
@@ -66,11 +78,7 @@ export async function forwardThroughCache(
   },
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  // Stripped, set and forwarded fields: one policy for every front end (request-fields.ts).
-  const forwardHeaders = target.fields.forwardHeaders(method, req.rawHeaders, {
-    peerAddress: req.socket.remoteAddress,
-    publicHost: target.publicHost,
-  });
+  const forwardHeaders = originRequestHeaders(req, target);
   const request: ProxiedRequest = {
     method,
     url: target.url,

@@ -14,6 +14,8 @@ export interface MetricsSources {
   admin: CacheAdmin;
   /** Present with the Redis backend. */
   redis?: { usable(): boolean; commandErrors(): number } | undefined;
+  /** WebSocket tunnels open now (read at scrape time). */
+  openTunnels?: (() => number) | undefined;
 }
 
 /**
@@ -83,6 +85,17 @@ export class Metrics implements RequestObserver {
     counted('caching_proxy_not_stored_too_large_total', 'Responses not stored because larger than MAX_OBJECT_BYTES', 'notStoredTooLarge');
     counted('caching_proxy_served_from_cache_bytes_total', 'Body bytes served from the cache', 'bytesFromCache');
     counted('caching_proxy_received_from_origin_bytes_total', 'Body bytes received from origins', 'bytesFromOrigin');
+    const { openTunnels } = sources;
+    if (openTunnels) {
+      new Gauge({
+        name: 'caching_proxy_websocket_tunnels_open',
+        help: 'WebSocket tunnels open now (101 relayed, not yet closed)',
+        registers,
+        collect() {
+          this.set(openTunnels());
+        },
+      });
+    }
     if (sources.redis) {
       const redis = sources.redis;
       new Gauge({

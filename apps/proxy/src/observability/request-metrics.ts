@@ -32,7 +32,7 @@ export class RequestMetrics {
     const histograms = this.histograms;
     const counter: ScrapedMetric = {
       name: 'caching_proxy_requests_total',
-      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, client_error, error) and origin request method',
+      help: 'Data-plane requests by cache outcome (hit, stale, revalidated, miss, bypass, client_error, error, tunnel) and origin request method',
       type: 'counter',
       aggregator: 'sum',
       get: () =>

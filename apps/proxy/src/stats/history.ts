@@ -16,6 +16,8 @@ export interface HistoryPoint {
   client_error: number;
   /** Origin and upstream failures (5xx, cut responses). */
   upstream_error: number;
+  /** WebSocket upgrades tunnelled. */
+  tunnel: number;
 }
 
 type Series = Exclude<keyof HistoryPoint, 't'>;
@@ -30,11 +32,12 @@ const SERIES: Readonly<Record<Series, (c: Readonly<StatsCounters>) => number>> =
   error: (c) => c.errors,
   client_error: (c) => c.clientErrors,
   upstream_error: (c) => c.errors - c.clientErrors,
+  tunnel: (c) => c.tunnels,
 };
 const SERIES_NAMES = Object.keys(SERIES) as Series[];
 
 function emptyPoint(t: number): HistoryPoint {
-  return { t, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, client_error: 0, upstream_error: 0 };
+  return { t, hit: 0, stale: 0, revalidated: 0, miss: 0, bypass: 0, error: 0, client_error: 0, upstream_error: 0, tunnel: 0 };
 }
 
 /**

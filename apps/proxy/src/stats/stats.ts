@@ -19,7 +19,9 @@ export type Outcome =
    * Answered with a proxy error: the client's own bad request (4xx, see `classifyError`) or an
    * origin/upstream failure (5xx).
    */
-  | 'error';
+  | 'error'
+  /** An `Upgrade: websocket` request tunnelled to the origin (101 relayed); never cached. */
+  | 'tunnel';
 
 /**
  * Who an error answer is due to: `client` for a request the proxy refused as malformed or not
@@ -57,6 +59,7 @@ export interface StatsCounters {
   /** Every error answer; `clientErrors` of them were the client's own (4xx). */
   errors: number;
   clientErrors: number;
+  tunnels: number;
   coalesced: number;
   backgroundRevalidations: number;
   stores: number;
@@ -74,6 +77,7 @@ export const OUTCOME_COUNTER: Readonly<Record<Outcome, keyof StatsCounters>> = {
   miss: 'misses',
   bypass: 'bypasses',
   error: 'errors',
+  tunnel: 'tunnels',
 };
 
 export function emptyCounters(): StatsCounters {
@@ -85,6 +89,7 @@ export function emptyCounters(): StatsCounters {
     bypasses: 0,
     errors: 0,
     clientErrors: 0,
+    tunnels: 0,
     coalesced: 0,
     backgroundRevalidations: 0,
     stores: 0,

@@ -3,12 +3,43 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { deadlineInterceptor } from './deadlines.js';
 import type { TargetGuard } from './target-guard.js';
 
-export interface UpstreamAgentOptions {
-  /** UPSTREAM_TIMEOUT_MS: to connect, to the response head, and between body chunks. */
+export interface GuardedConnectorOptions {
+  /** UPSTREAM_TIMEOUT_MS: to connect. */
+  timeoutMs: number;
+  guard: TargetGuard;
+}
+
+export interface UpstreamAgentOptions extends GuardedConnectorOptions {
+  /** UPSTREAM_TIMEOUT_MS is also the bound to the response head and between body chunks. */
   timeoutMs: number;
   /** UPSTREAM_RESPONSE_DEADLINE_MS: from dispatch to the end of the response body. */
   responseDeadlineMs: number;
-  guard: TargetGuard;
+}
+
+/**
+ * An undici connector that resolves names with the guard's lookup and checks the peer address of
+ * every new socket before a byte is sent (for `https:` the check follows undici's TLS handshake,
+ * as for every origin request). Shared by the pooled agent and the WebSocket tunnels.
+ */
+export function createGuardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
+  const { guard } = options;
+  const baseConnect = buildConnector({ timeout: options.timeoutMs, lookup: guard.lookup });
+  return (connectOptions, callback) => {
+    baseConnect(connectOptions, (error, socket) => {
+      if (error || !socket) {
+        callback(error ?? new Error('connection failed'), null);
+        return;
+      }
+      try {
+        guard.assertConnectedAddressAllowed(connectOptions.hostname, socket.remoteAddress);
+      } catch (blocked) {
+        socket.destroy();
+        callback(blocked as Error, null);
+        return;
+      }
+      callback(null, socket);
+    });
+  };
 }
 
 /**
@@ -25,25 +56,16 @@ function closeIfUnused(socket: Socket): void {
 }
 
 /**
- * The one pooled undici Agent every origin request goes through. Its connector resolves names
- * with the guard's lookup and checks the peer address of every new socket before use; the
- * deadline interceptor bounds every exchange (see deadlines.ts). Closing or destroying the
- * returned dispatcher closes the Agent.
+ * The one pooled undici Agent every origin request goes through, connected by the guarded
+ * connector; the deadline interceptor bounds every exchange (see deadlines.ts). Closing or
+ * destroying the returned dispatcher closes the Agent.
  */
 export function createUpstreamAgent(options: UpstreamAgentOptions): Dispatcher {
-  const { guard } = options;
-  const baseConnect = buildConnector({ timeout: options.timeoutMs, lookup: guard.lookup });
+  const guarded = createGuardedConnector(options);
   const connect: buildConnector.connector = (connectOptions, callback) => {
-    baseConnect(connectOptions, (error, socket) => {
+    guarded(connectOptions, (error, socket) => {
       if (error || !socket) {
         callback(error ?? new Error('connection failed'), null);
-        return;
-      }
-      try {
-        guard.assertConnectedAddressAllowed(connectOptions.hostname, socket.remoteAddress);
-      } catch (blocked) {
-        socket.destroy();
-        callback(blocked as Error, null);
         return;
       }
       callback(null, socket);

@@ -52,6 +52,7 @@ export async function startProxy(
     server,
     via: (originUrl, path) => `/http/${originUrl}${path}`,
     close: async () => {
+      server.closeTunnels();
       await Promise.all([close(server.dataServer), close(server.adminServer)]);
       await server.dispose();
     },

@@ -65,7 +65,7 @@ export const stats = protectedProcedure
       scope: shared ? 'shared' : 'process',
       ...outcomes(counters),
       total_requests:
-        counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors,
+        counters.hits + counters.stale + counters.revalidated + counters.misses + counters.bypasses + counters.errors + counters.tunnels,
       hit_rate: hitRatePercent(counters),
       coalesced: counters.coalesced,
       background_revalidations: counters.backgroundRevalidations,
@@ -102,6 +102,7 @@ function outcomes(counters: StatsCounters): Omit<ReplicaStats, 'id'> {
     errors: counters.errors,
     client_errors: counters.clientErrors,
     upstream_errors: counters.errors - counters.clientErrors,
+    tunnels: counters.tunnels,
   };
 }
 
