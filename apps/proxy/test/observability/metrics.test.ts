@@ -83,7 +83,7 @@ describe('Prometheus metrics on the admin listener', () => {
 
   it('labels /proxy requests with the method of the origin request, not POST', async () => {
     const before = await scrape();
-    await postJson(proxy.dataUrl, '/proxy', { url: `${origin.url}/envelope`, method: 'get' });
+    await postJson(proxy.dataUrl, '/proxy', { url: `${origin.url}/envelope`, method: 'GET' });
     await postJson(proxy.dataUrl, '/proxy', { url: `${origin.url}/envelope` });
     await postJson(proxy.dataUrl, '/proxy', { url: `${origin.url}/envelope`, method: 'DELETE' });
     const after = await scrape();
