@@ -2,7 +2,7 @@
  * Hop-by-hop fields (RFC 9110 §7.6.1): meaningful for one connection only, so a proxy removes
  * them in both directions, together with every field the Connection header names.
  */
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -15,7 +15,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Request fields the proxy sets itself: Host comes from the target, Expect is answered locally. */
-const REQUEST_OWN = new Set(['host', 'expect']);
+export const REQUEST_OWN: ReadonlySet<string> = new Set(['host', 'expect']);
 
 function connectionNamed(value: string | readonly string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;

@@ -6,6 +6,7 @@ import { bodyAsText } from '../content/text-body.js';
 import { ProxyError } from '../errors.js';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
 import type { Responder } from './responders.js';
+import { HOP_BY_HOP, REQUEST_OWN } from './hop-by-hop.js';
 import type { OriginResponse } from './origin-response.js';
 import type { RequestReporter } from './request-report.js';
 import { headerListToMap } from '../cache/headers.js';
@@ -50,20 +51,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * Fields an envelope may not set: the proxy sets Host from the URL and frames the body itself;
  * hop-by-hop fields (RFC 9110 §7.6.1) belong to one connection, never to the origin request.
  */
-const FORBIDDEN_ENVELOPE_FIELDS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-  'expect',
-]);
+const FORBIDDEN_ENVELOPE_FIELDS: ReadonlySet<string> = new Set([...REQUEST_OWN, ...HOP_BY_HOP, 'content-length']);
 
 export interface EnvelopeLimits {
   /** MAX_ENVELOPE_BYTES: largest request body, and largest origin body returned in an envelope. */

@@ -1,3 +1,4 @@
+import type { FreshnessFields } from '../cache/storage-plan.js';
 import type { VaryValues } from '../cache/vary.js';
 
 /** A value or a promise of it: the memory store answers synchronously, so hits need no microtask. */
@@ -5,10 +6,11 @@ export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * One stored response: one variant of a primary key (RFC 9111 §4.1). Timestamps are absolute
- * milliseconds since the epoch; the reuse policy is precomputed when storing, so a hit only
+ * milliseconds since the epoch; the reuse policy (FreshnessFields: age, lifetime, staleness
+ * bounds, revalidation directives, validators, tags) is precomputed when storing, so a hit only
  * compares numbers.
  */
-export interface StoredResponse {
+export interface StoredResponse extends FreshnessFields {
   /** Primary cache key (method + URL); shared by every variant of the URL. */
   readonly key: string;
   /** Key of this variant: the primary key plus the Vary-selected request values. */
@@ -28,28 +30,9 @@ export interface StoredResponse {
   readonly vary: VaryValues;
   /** Request headers it was fetched with, flat list, credentials and cookies left out (for the admin API). */
   readonly requestHeaders: readonly string[];
-  /** Purge tags from Surrogate-Key / Cache-Tag. */
-  readonly tags: readonly string[];
   /** request_time and response_time of RFC 9111 §4.2.3. */
   readonly requestTime: number;
   readonly responseTime: number;
-  /** corrected_initial_age (§4.2.3), seconds. */
-  readonly initialAgeSec: number;
-  /** freshness_lifetime (§4.2.1), seconds. */
-  readonly lifetimeSec: number;
-  /** When current_age reaches the freshness lifetime. */
-  readonly staleAt: number;
-  /** When storage may drop the entry (stale entries are kept for validation and stale serving). */
-  readonly expiresAt: number;
-  /** §5.2.2.4: every reuse needs validation. */
-  readonly noCache: boolean;
-  /** §5.2.2.2, §5.2.2.8, §5.2.2.10: never served stale. */
-  readonly mustRevalidate: boolean;
-  /** RFC 5861 windows, seconds (0 when absent). */
-  readonly staleWhileRevalidateSec: number;
-  readonly staleIfErrorSec: number;
-  /** Whether a conditional request can validate it (ETag or Last-Modified). */
-  readonly hasValidators: boolean;
   /** Cache-Status members added by caches between the origin and us (RFC 9211 §2). */
   readonly upstreamCacheStatus?: string | undefined;
   /** Bytes the entry counts against the byte bound: body, headers and a fixed overhead. */
