@@ -68,20 +68,30 @@ export function clientErrorToProxyError(error: NodeJS.ErrnoException & { rawPack
  */
 function onClientError(maxUrlBytes: number) {
   return (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void => {
-    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || (inFlight !== undefined && inFlight.headersSent)) {
+    try {
+      answerClientError(error, socket, maxUrlBytes);
+    } catch {
+      // Whatever went wrong, a connection error must never take the process down.
       socket.destroy();
-      return;
     }
-    const { status, text } = errorPayload(clientErrorToProxyError(error, maxUrlBytes));
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-        'content-type: application/json; charset=utf-8\r\n' +
-        `content-length: ${Buffer.byteLength(text)}\r\n` +
-        'cache-control: no-store\r\nconnection: close\r\n\r\n' +
-        text,
-    );
   };
+}
+
+function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex, maxUrlBytes: number): void {
+  // Node sets `_httpMessage` to null once a response has finished: no response in flight then.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const { status, text } = errorPayload(clientErrorToProxyError(error, maxUrlBytes));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(text)}\r\n` +
+      'cache-control: no-store\r\nconnection: close\r\n\r\n' +
+      text,
+  );
 }
 
 /**

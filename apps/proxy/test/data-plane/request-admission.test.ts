@@ -99,6 +99,20 @@ describe('request admission on the data port (RFC 9112 framing, limits)', () => 
     await expectHealthy();
   });
 
+  it('survives a client that half-closes after an early answer to a body it never finished (regression: process crash)', async () => {
+    for (const body of ['Content-Length: 100\r\n\r\nab', 'Transfer-Encoding: chunked\r\n\r\n5\r\nab']) {
+      const socket = connect(Number(new URL(proxy.dataUrl).port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`POST /nope HTTP/1.1\r\nHost: x\r\n${body}`);
+      const answered = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk.toString('latin1'))));
+      expect(await answered).toMatch(/^HTTP\/1\.1 404/);
+      // The answer is complete (no response in flight): the half-close reaches clientError.
+      socket.end();
+      await once(socket, 'close');
+      await expectHealthy();
+    }
+  });
+
   it('answers GET * with 400, never a 500 (regression)', async () => {
     const answer = await exchange(proxy.dataUrl, 'GET * HTTP/1.1\r\nHost: proxy\r\n\r\n');
     expect(answer.status).toBe(400);
