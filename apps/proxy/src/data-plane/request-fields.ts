@@ -146,7 +146,10 @@ export class RequestFieldPolicy {
     if (view.publicHost !== undefined) out.push('x-forwarded-host', view.publicHost);
     let element = `for=${forwardedNode(peer)};proto=http`;
     // RFC 7239 §4: a value that is not a token (an IPv6 literal) is a quoted-string.
-    if (view.publicHost !== undefined) element += `;host=${/^[\w.-]+$/.test(view.publicHost) ? view.publicHost : `"${view.publicHost}"`}`;
+    // RFC 7239 §4: a token, or a quoted-string with `"` and `\` escaped.
+    if (view.publicHost !== undefined) {
+      element += `;host=${/^[\w.-]+$/.test(view.publicHost) ? view.publicHost : `"${view.publicHost.replace(/["\\]/g, '\\$&')}"`}`;
+    }
     const priorForwarded = trusted ? prior.forwarded.join(', ').trim() : '';
     out.push('forwarded', priorForwarded === '' ? element : `${priorForwarded}, ${element}`);
     return out;

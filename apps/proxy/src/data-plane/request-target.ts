@@ -3,7 +3,8 @@ import { BoundedMap } from '../bounded-map.js';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { ProxyError } from '../errors.js';
 import { alignForwardedHost, RequestFieldPolicy } from './request-fields.js';
-import { parseTargetUrl, parseTransparentTarget } from './target.js';
+import { hostMatches } from '../upstream/target-guard.js';
+import { isValidHostName, parseTargetUrl, parseTransparentTarget } from './target.js';
 
 /** The transparent-mode prefix: `/http/{target}`. */
 export const TRANSPARENT_PREFIX = '/http/';
@@ -114,16 +115,18 @@ export function climbsAboveRoot(rawPath: string): boolean {
   return false;
 }
 
-/** Whether a Host header's name (port dropped) matches a PUBLIC_HOSTS entry (exact, or `*.suffix`). */
+/** A Host field value: a host name or bracketed IPv6 literal, and an optional port (RFC 9110 §7.2). */
+const HOST_FIELD = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{1,5})?$/i;
+
+/**
+ * The Host header's name (port dropped, lowercase) when it is a valid host name or IP literal
+ * that matches a PUBLIC_HOSTS entry (exact, or `*.suffix` for subdomains); undefined otherwise.
+ * Anything else — `evil.com/.example.org`, quotes, spaces, commas — never matches a suffix.
+ */
 function acceptedHostName(hostHeader: string | undefined, publicHosts: readonly string[]): string | undefined {
-  if (hostHeader === undefined) return undefined;
-  const match = /^(\[[0-9a-f:.]+\]|[^:]+)(?::\d*)?$/i.exec(hostHeader.trim());
-  const name = match?.[1]?.toLowerCase();
-  if (name === undefined) return undefined;
-  const accepted = publicHosts.some((pattern) =>
-    pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1 : name === pattern,
-  );
-  return accepted ? name : undefined;
+  const name = hostHeader === undefined ? undefined : HOST_FIELD.exec(hostHeader.trim())?.[1]?.toLowerCase();
+  if (name === undefined || !isValidHostName(name)) return undefined;
+  return hostMatches(name, publicHosts) ? name : undefined;
 }
 
 /**

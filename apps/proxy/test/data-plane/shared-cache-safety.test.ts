@@ -349,6 +349,25 @@ describe('2. reverse mode and the Host header', () => {
     expect(origin.hits('/')).toBe(1);
   });
 
+  it('accepts a *.suffix only for a valid host name: no path, query, quote or comma tricks reach X-Forwarded-Host or Forwarded', async () => {
+    await start({ PUBLIC_HOSTS: 'www.example.com, *.example.org' });
+    for (const host of [
+      'evil.com/.example.org',
+      'evil.com?.example.org',
+      'evil.com\\.example.org',
+      'a b,.example.org',
+      '"x".example.org',
+      'a";proto=https,for=6.6.6.6;proto=https;host="b.example.org',
+    ]) {
+      const attacker = await send(proxy.dataUrl, '/', { headers: { host } });
+      expect(attacker.status, host).toBe(421);
+    }
+    expect(origin.hits()).toBe(0);
+    const victim = await send(proxy.dataUrl, '/', { headers: { host: 'www.example.com' } });
+    expect(victim.json<{ link: string }>().link).toBe('http://www.example.com/next');
+    expect(victim.json<Echo>().forwarded).toBe('for=127.0.0.1;proto=http;host=www.example.com');
+  });
+
   it('keys on the accepted name when the origin answers Vary: X-Forwarded-Host', async () => {
     origin = await startOrigin((req, res) => {
       answer(res, 200, { 'cache-control': 'max-age=300', vary: 'x-forwarded-host' }, { site: req.headers['x-forwarded-host'] });
