@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { CacheStatusParams, ForwardReason } from '../cache/cache-status.js';
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
-import { headerValue, type HeaderMap } from '../cache/headers.js';
+import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
 import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
 import { isCacheableMethod, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
@@ -270,7 +270,9 @@ export class CacheEngine {
             status: response.statusCode,
             headers: forwardableResponseHeaders(responseHeaders, NOT_STORED_FIELDS).concat('via', via),
             body: EMPTY_BODY,
-            vary: captureVaryValues(plan.varyNames, request.headers),
+            // §4.1: the variant is keyed on what the origin received, not on what the client sent
+            // (a field the client's Connection names, say, never reached the origin).
+            vary: captureVaryValues(plan.varyNames, headerListToMap(request.forwardHeaders)),
             requestHeaders: captureRequestHeaders(request.forwardHeaders, plan.varyNames),
             requestTime: result.requestTime,
             responseTime,

@@ -108,7 +108,8 @@ export class RequestFieldPolicy {
 
   /**
    * The flat `[name, value, …]` list sent to the origin for a client's raw request fields:
-   * hop-by-hop fields removed (RFC 9110 §7.6.1), the policy's `strip` fields removed, and its
+   * hop-by-hop fields removed (RFC 9110 §7.6.1), fields whose names contain `_` removed (as
+   * nginx does by default), the policy's `strip` fields removed, and its
    * `set` fields written from the proxy's own view: `X-Forwarded-For: <peer>`,
    * `X-Forwarded-Proto: http`, `X-Forwarded-Host: <publicHost>` (reverse mode with PUBLIC_HOSTS
    * only) and `Forwarded: for=<peer>;proto=http[;host=<publicHost>]` (RFC 7239 §4). Only when
@@ -132,6 +133,9 @@ export class RequestFieldPolicy {
         prior[lower as keyof typeof prior].push(kept[i + 1]!);
         continue;
       }
+      // As nginx (`underscores_in_headers off`): a field name with `_` is dropped, since CGI, WSGI,
+      // Rack and PHP read `X_Forwarded_Host` as `X-Forwarded-Host` — a stripped field in disguise.
+      if (lower.includes('_')) continue;
       const rule = REQUEST_FIELD_POLICY[lower] ?? (bodyless ? BODY_FIELDS[lower] : undefined);
       if (rule !== undefined && rule.treatment !== 'forward') continue;
       out.push(name, kept[i + 1]!);
@@ -145,7 +149,6 @@ export class RequestFieldPolicy {
     out.push('x-forwarded-proto', proto);
     if (view.publicHost !== undefined) out.push('x-forwarded-host', view.publicHost);
     let element = `for=${forwardedNode(peer)};proto=http`;
-    // RFC 7239 §4: a value that is not a token (an IPv6 literal) is a quoted-string.
     // RFC 7239 §4: a token, or a quoted-string with `"` and `\` escaped.
     if (view.publicHost !== undefined) {
       element += `;host=${/^[\w.-]+$/.test(view.publicHost) ? view.publicHost : `"${view.publicHost.replace(/["\\]/g, '\\$&')}"`}`;

@@ -106,6 +106,30 @@ describe.each(MODES)('a cache that is safe to share (%s)', (mode: Mode) => {
       expect(c.originHits('/page')).toBe(1);
     });
 
+    it('drops underscore spellings of stripped fields (X_Forwarded_Host, X_Original_URL, …), as nginx does', async () => {
+      const c = await start(echoing);
+      await c.fetch('/underscored', {
+        headers: { x_forwarded_host: 'evil.example', x_original_url: '/admin', x_http_method_override: 'DELETE', x_real_ip: '1.2.3.4' },
+      });
+      const received = c.origin.requests[0]!.headers;
+      for (const name of ['x_forwarded_host', 'x_original_url', 'x_http_method_override', 'x_real_ip']) expect(received[name]).toBeUndefined();
+      const victim = await send(c.proxy.dataUrl, mode === 'reverse' ? '/underscored' : `/http/${c.origin.url}/underscored`);
+      expect(victim.headers['x-cache']).toBe('HIT');
+      expect(victim.text).not.toContain('evil.example');
+    });
+
+    it('keys a variant on what the origin received: a Vary field the client\'s Connection names selects nothing of the victim\'s', async () => {
+      const c = await start((req, res) =>
+        answer(res, 200, { 'cache-control': 'max-age=60', vary: 'accept-encoding' }, { ae: req.headers['accept-encoding'] ?? null }),
+      );
+      const attacker = await c.fetch('/v', { headers: { 'accept-encoding': 'gzip', connection: 'keep-alive, Accept-Encoding' } });
+      expect(attacker.json()).toEqual({ ae: null });
+      const victim = await c.fetch('/v', { headers: { 'accept-encoding': 'gzip' } });
+      expect(victim.json()).toEqual({ ae: 'gzip' });
+      expect(c.originHits('/v')).toBe(2);
+      expect((await c.fetch('/v', { headers: { 'accept-encoding': 'gzip' } })).headers['x-cache']).toBe('HIT');
+    });
+
     it('keeps the forwarding fields of a trusted upstream proxy (TRUSTED_PROXIES), ours appended', async () => {
       const c = await start(echoing, { TRUSTED_PROXIES: '127.0.0.0/8' });
       const seen = (await c.fetch('/t', { headers: POISON })).json<Echo>();
