@@ -8,7 +8,7 @@ export const HEURISTIC_MAX_SEC = 24 * 60 * 60;
 /** §4.2.2: "a typical setting of this fraction might be 10%". */
 const HEURISTIC_FRACTION = 0.1;
 
-export type FreshnessSource = 'override' | 's-maxage' | 'max-age' | 'expires' | 'last-modified' | 'default' | 'none';
+export type FreshnessSource = 's-maxage' | 'max-age' | 'expires' | 'last-modified' | 'default' | 'none';
 
 export interface FreshnessInput {
   status: number;
@@ -20,8 +20,6 @@ export interface FreshnessInput {
   responseTimeMs: number;
   /** CACHE_TTL: heuristic lifetime for responses without Last-Modified; 0 disables it. */
   defaultTtlSec: number;
-  /** `?ttl=` on /proxy: replaces the lifetime the response states. */
-  overrideTtlSec?: number | undefined;
 }
 
 /**
@@ -32,7 +30,6 @@ export interface FreshnessInput {
  * a Cache-Control that is present but unparseable rules out heuristics (no freshness: 0).
  */
 export function determineFreshnessLifetime(input: FreshnessInput): { lifetimeSec: number; source: FreshnessSource } {
-  if (input.overrideTtlSec !== undefined) return { lifetimeSec: input.overrideTtlSec, source: 'override' };
   const { responseDirectives, responseHeaders } = input;
   for (const directive of ['s-maxage', 'max-age'] as const) {
     if (!responseDirectives.has(directive)) continue;

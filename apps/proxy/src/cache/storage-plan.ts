@@ -56,7 +56,11 @@ export interface FreshnessInput {
   /** request_time and response_time of §4.2.3, ms since the epoch. */
   readonly requestTime: number;
   readonly responseTime: number;
-  /** `?ttl=` on /proxy: a freshness lifetime from now, replacing the response's own. */
+  /**
+   * `?ttl=` on /proxy: at most this many seconds of freshness from now. It can shorten the
+   * response's own freshness lifetime, never lengthen it: in a shared cache one client's
+   * parameter must not make a response be reused longer than its origin allows.
+   */
   readonly overrideTtlSec?: number | undefined;
 }
 
@@ -76,24 +80,21 @@ function freshnessFrom(
   useExpires: boolean,
   settings: CachePolicySettings,
 ): FreshnessFields | undefined {
-  const { lifetimeSec } = determineFreshnessLifetime({
+  const initialAgeSec = correctedInitialAgeSec({
+    responseHeaders: input.receivedHeaders,
+    requestTimeMs: input.requestTime,
+    responseTimeMs: input.responseTime,
+  });
+  let { lifetimeSec } = determineFreshnessLifetime({
     status: input.status,
     responseHeaders: input.headers,
     responseDirectives: directives,
     useExpires,
     responseTimeMs: input.responseTime,
     defaultTtlSec: settings.defaultTtlSec,
-    overrideTtlSec: input.overrideTtlSec,
   });
-  // A ?ttl= override is a lifetime from now: the response's own age does not count against it.
-  const initialAgeSec =
-    input.overrideTtlSec !== undefined
-      ? 0
-      : correctedInitialAgeSec({
-          responseHeaders: input.receivedHeaders,
-          requestTimeMs: input.requestTime,
-          responseTimeMs: input.responseTime,
-        });
+  // A ?ttl= override caps the freshness left from now; it never extends what the origin allows.
+  if (input.overrideTtlSec !== undefined) lifetimeSec = Math.min(lifetimeSec, initialAgeSec + input.overrideTtlSec);
   const staleAt = input.responseTime + (lifetimeSec - initialAgeSec) * 1000;
   const hasValidators = input.headers.etag !== undefined || input.headers['last-modified'] !== undefined;
   const staleWhileRevalidateSec = deltaSeconds(directives, 'stale-while-revalidate') ?? 0;

@@ -27,7 +27,6 @@ function lifetime(
     headers?: Record<string, string | string[]>;
     responseTimeMs?: number;
     defaultTtlSec?: number;
-    overrideTtlSec?: number;
   } = {},
 ) {
   const responseHeaders: HeaderMap = {
@@ -40,31 +39,10 @@ function lifetime(
     responseDirectives: parseCacheControl(options.cacheControl),
     responseTimeMs: options.responseTimeMs ?? NOW,
     defaultTtlSec: options.defaultTtlSec ?? DEFAULT_TTL_SEC,
-    overrideTtlSec: options.overrideTtlSec,
   });
 }
 
 describe('determineFreshnessLifetime (RFC 9111 §4.2.1)', () => {
-  describe('override (?ttl=)', () => {
-    it('prefers an explicit ttl override over every response directive and Expires', () => {
-      expect(
-        lifetime({
-          cacheControl: 's-maxage=10, max-age=20',
-          headers: { date: httpDate(NOW), expires: httpDate(NOW + 600 * SEC) },
-          overrideTtlSec: 5,
-        }),
-      ).toEqual({ lifetimeSec: 5, source: 'override' });
-    });
-
-    it('keeps an override of zero, which means "do not store"', () => {
-      expect(lifetime({ cacheControl: 'max-age=600', overrideTtlSec: 0 })).toEqual({ lifetimeSec: 0, source: 'override' });
-    });
-
-    it('applies an override even to a status that is not heuristically cacheable', () => {
-      expect(lifetime({ status: 500, overrideTtlSec: 30 })).toEqual({ lifetimeSec: 30, source: 'override' });
-    });
-  });
-
   describe('s-maxage and max-age (§5.2.2.10, §5.2.2.1)', () => {
     it('prefers s-maxage over max-age in a shared cache (RFC 9111 §5.2.2.10)', () => {
       expect(lifetime({ cacheControl: 'max-age=20, s-maxage=10' })).toEqual({ lifetimeSec: 10, source: 's-maxage' });

@@ -70,10 +70,19 @@ describe('planStorage: whether a response is stored (RFC 9111 §3)', () => {
     expect(plan({ 'cache-control': 'max-age=60' }, { requestDirectives })).toEqual({ store: false, reason: 'request-no-store' });
   });
 
-  it('does not store with ?ttl=0, and a ?ttl= override is a lifetime from now', () => {
+  it('does not store with ?ttl=0; a ?ttl= override caps the freshness left from now', () => {
     expect(plan({ 'cache-control': 'max-age=60' }, { overrideTtlSec: 0 })).toEqual({ store: false, reason: 'ttl-zero' });
     const result = plan({ 'cache-control': 'max-age=60', age: '30' }, { overrideTtlSec: 10 });
-    expect(result.store && [result.freshness.initialAgeSec, result.freshness.lifetimeSec]).toEqual([0, 10]);
+    expect(result.store && [result.freshness.initialAgeSec, result.freshness.lifetimeSec]).toEqual([30, 40]);
+  });
+
+  it('never lets ?ttl= lengthen what the origin allows: one client cannot pin a shared entry', () => {
+    const capped = plan({ 'cache-control': 'max-age=60' }, { overrideTtlSec: 2_000_000_000 });
+    expect(capped.store && capped.freshness.lifetimeSec).toBe(60);
+    // max-age=0 stays stale on arrival whatever the ttl (nothing to validate it with: not stored).
+    expect(plan({ 'cache-control': 'max-age=0' }, { overrideTtlSec: 2_000_000_000 })).toEqual({ store: false, reason: 'stale-on-arrival' });
+    const heuristic = plan({}, { overrideTtlSec: 2_000_000_000 });
+    expect(heuristic.store && heuristic.freshness.lifetimeSec).toBe(300);
   });
 
   it('does not store a response declaring more than MAX_OBJECT_BYTES', () => {

@@ -523,3 +523,40 @@ describe('10. what the cache reveals', () => {
     for (const secret of ['c0de', 't0k', 's1g', 'k3y', '=pw']) expect(logged).not.toContain(secret);
   });
 });
+
+describe("a client's ?ttl= never lengthens what others receive", () => {
+  let origin: TestOrigin;
+  let proxy: TestProxy;
+
+  afterEach(async () => {
+    await proxy.close();
+    await origin.close();
+  });
+
+  it('regression: ?ttl=2000000000 on a max-age=0 response does not pin it for the next /http/ client', async () => {
+    let version = 0;
+    origin = await startOrigin((_req, res) => {
+      version++;
+      res.writeHead(200, { 'cache-control': 'max-age=0', 'content-type': 'text/plain' }).end(`v${version}`);
+    });
+    proxy = await startProxy();
+    const pinned = await postJson(proxy.dataUrl, '/proxy?ttl=2000000000', { url: `${origin.url}/ttl1`, method: 'GET' });
+    expect(pinned.json<{ content: string; from_cache: boolean }>()).toMatchObject({ content: 'v1', from_cache: false });
+    const victim = await send(proxy.dataUrl, proxy.via(origin.url, '/ttl1'));
+    expect(victim.text).toBe('v2');
+    expect(victim.headers['x-cache']).toBe('MISS');
+    expect(origin.hits('/ttl1')).toBe(2);
+  });
+
+  it('still lets ?ttl= shorten the freshness of what it stores', async () => {
+    origin = await startOrigin((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=600', 'content-type': 'text/plain' }).end('long-lived');
+    });
+    proxy = await startProxy();
+    await postJson(proxy.dataUrl, '/proxy?ttl=5', { url: `${origin.url}/short`, method: 'GET' });
+    expect((await send(proxy.dataUrl, proxy.via(origin.url, '/short'))).headers['x-cache']).toBe('HIT');
+    proxy.clock.advance(6_000);
+    expect((await send(proxy.dataUrl, proxy.via(origin.url, '/short'))).headers['x-cache']).toBe('MISS');
+    expect(origin.hits('/short')).toBe(2);
+  });
+});
