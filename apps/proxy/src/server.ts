@@ -20,7 +20,7 @@ import { createConnectRefuser } from './data-plane/connect-refusal.js';
 import { createDataPlaneListener } from './data-plane/listener.js';
 import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-envelope.js';
 import { admitClient, type ClientAccessPolicy } from './data-plane/client-access.js';
-import { createRequestAdmission } from './data-plane/request-admission.js';
+import { checkFraming, createRequestAdmission } from './data-plane/request-admission.js';
 import { RequestFieldPolicy } from './data-plane/request-fields.js';
 import { createForwardResolver, createReverseResolver } from './data-plane/request-target.js';
 import { createGuardedServer } from './http-server.js';
@@ -201,6 +201,14 @@ export function createServer(deps: ServerDeps): ProxyServer {
     maxRequestHeaders: config.MAX_REQUEST_HEADERS,
     maxUrlBytes: config.MAX_URL_BYTES,
   };
+  // Reverse-proxy mode answers origin errors without their details (nginx's bare 502), logging them.
+  const publicError = reverse
+    ? (error: unknown) => {
+        const shown = withoutOriginDetails(error);
+        if (shown !== error) logger.warn({ err: error }, 'origin error, answered without its details (reverse-proxy mode)');
+        return shown;
+      }
+    : undefined;
   const admit = createRequestAdmission({
     limits: {
       maxUrlBytes: config.MAX_URL_BYTES,
@@ -223,13 +231,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       logger,
       next: dataApp,
       admit,
-      publicError: reverse
-        ? (error) => {
-            const shown = withoutOriginDetails(error);
-            if (shown !== error) logger.warn({ err: error }, 'origin error, answered without its details (reverse-proxy mode)');
-            return shown;
-          }
-        : undefined,
+      publicError,
       }),
     ),
     {
@@ -251,6 +253,11 @@ export function createServer(deps: ServerDeps): ProxyServer {
     logger,
     // The forward modes' client access policy, as for HTTP requests; reverse mode is open to all.
     admit: forwardAccess && ((req) => void admitClient(forwardAccess, req.socket.remoteAddress, req.headers)),
+    checkFraming: (req) => {
+      const verdict = checkFraming(req, { maxUrlBytes: config.MAX_URL_BYTES, maxRequestHeaders: config.MAX_REQUEST_HEADERS });
+      if (verdict.action === 'refuse') throw verdict.error;
+    },
+    publicError,
   });
   dataServer.on('upgrade', tunnels.handleUpgrade);
   // /metrics sits beside the control plane on the admin listener.

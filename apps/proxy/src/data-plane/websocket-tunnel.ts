@@ -43,6 +43,10 @@ export interface WebSocketTunnelOptions {
   reporter: RequestReporter;
   logger: Logger;
   admit?: AdmitClient | undefined;
+  /** RFC 9112 framing and limits, as for every HTTP request (throws the refusal's ProxyError). */
+  checkFraming?: ((req: IncomingMessage) => void) | undefined;
+  /** Reverse-proxy mode: what a client may see of an error (never the origin's address). */
+  publicError?: ((error: unknown) => unknown) | undefined;
 }
 
 /** After the proxy sends its Close frames, peers get this long to answer before the sockets are cut, in ms. */
@@ -104,6 +108,7 @@ export class WebSocketTunnels {
   private async establish(req: IncomingMessage, client: Socket, clientHead: Buffer, requestId: string): Promise<void> {
     const { reporter, stats } = this.options;
     if (this.closing) throw new ProxyError('PROXY_ERR_SHUTTING_DOWN', 'The proxy is shutting down; no new tunnels are opened');
+    this.options.checkFraming?.(req);
     const protocols = upgradeProtocols(req.headers);
     if (!protocols.includes(WEBSOCKET)) {
       throw new ProxyError(
@@ -213,8 +218,9 @@ export class WebSocketTunnels {
   private refuse(req: IncomingMessage, socket: Duplex, error: unknown, requestId: string): void {
     const { logger, reporter, stats } = this.options;
     if (!isProxyError(error)) logger.error({ err: error, method: req.method }, 'unexpected error in a WebSocket upgrade');
-    stats.record('error');
-    const { status, body } = toErrorResponse(error);
+    stats.recordError(error);
+    const shown = this.options.publicError ? this.options.publicError(error) : error;
+    const { status, body } = toErrorResponse(shown, requestId);
     reporter.finish(req, { statusCode: status }, 'error');
     if (socket.destroyed || !socket.writable) {
       socket.destroy();

@@ -179,6 +179,29 @@ describe('WebSocket tunnels', () => {
     ws.close();
   });
 
+  it('applies the RFC 9112 framing checks to handshakes, as to every HTTP request', async () => {
+    origin = await startWebSocketOrigin();
+    proxy = await startProxy();
+    const framing = await rawUpgrade(proxy.dataUrl, `/http/${origin.url}/chat`, { ...HANDSHAKE, connection: 'Upgrade, Host' });
+    expect(framing.status).toBe(400);
+    expect('body' in framing && JSON.parse(framing.body)).toMatchObject({ error: { code: 'PROXY_ERR_MALFORMED_REQUEST' } });
+    expect(origin.connections()).toBe(0);
+  });
+
+  it('answers a refused handshake in reverse mode without the origin address, with its request id', async () => {
+    const unused = createTcpServer();
+    await new Promise<void>((resolve) => unused.listen(0, '127.0.0.1', resolve));
+    const { port } = unused.address() as AddressInfo;
+    await new Promise<void>((resolve) => unused.close(() => resolve()));
+    proxy = await startProxy({ ORIGIN_URL: `http://127.0.0.1:${port}/base` });
+    const refused = await rawUpgrade(proxy.dataUrl, '/chat', HANDSHAKE);
+    expect(refused.status).toBe(502);
+    const body = 'body' in refused ? refused.body : '';
+    expect(body).not.toContain(String(port));
+    expect(body).not.toContain('127.0.0.1');
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'PROXY_ERR_UPSTREAM_UNREACHABLE', request_id: refused.headers['x-request-id'] } });
+  });
+
   it('refuses other upgrade protocols and non-GET handshakes with a JSON error, origin untouched', async () => {
     origin = await startWebSocketOrigin();
     proxy = await startProxy();
