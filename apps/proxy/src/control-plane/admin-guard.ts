@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import ipaddr from 'ipaddr.js';
 import type { Clock } from '../clock.js';
-import { ProxyError, toErrorResponse } from '../errors.js';
+import { writeErrorResponse } from '../error-response.js';
+import { ProxyError } from '../errors.js';
+import { requestIdOf } from '../request-id.js';
 
 export interface AdminGuardOptions {
   /** ADMIN_API_KEY: with a key, the Host check is not needed (a rebinding page cannot know the key). */
@@ -92,20 +94,24 @@ function peer(req: IncomingMessage): string {
  * nothing authenticates, so it passes everything. One instance can guard several apps (one
  * budget per address across both listeners).
  */
+function isHealthCheck(url: string | undefined): boolean {
+  return url === '/health' || url?.startsWith('/health?') === true;
+}
+
 export function authFailureLimit(options: Omit<AdminGuardOptions, 'allowedHosts'>): RequestHandler {
   const limiter = new AuthFailureLimiter(options.failureLimit, options.failureWindowMs, options.clock);
   return (req, res, next) => {
-    if (options.apiKey === undefined) {
+    // /health never needs the key, so a client that failed to authenticate cannot lock a load
+    // balancer's health checks out either.
+    if (options.apiKey === undefined || isHealthCheck(req.url)) {
       next();
       return;
     }
     const address = peer(req);
     const blockedMs = limiter.blockedForMs(address);
     if (blockedMs > 0) {
-      const { status, body } = toErrorResponse(
-        new ProxyError('PROXY_ERR_TOO_MANY_REQUESTS', 'Too many failed authentications from this address; retry later'),
-      );
-      res.status(status).set('retry-after', String(Math.ceil(blockedMs / 1000))).set('cache-control', 'no-store').json(body);
+      const error = new ProxyError('PROXY_ERR_TOO_MANY_REQUESTS', 'Too many failed authentications from this address; retry later');
+      writeErrorResponse(res, error, requestIdOf(req), { 'retry-after': String(Math.ceil(blockedMs / 1000)) });
       return;
     }
     res.once('finish', () => {
@@ -122,13 +128,11 @@ export function authFailureLimit(options: Omit<AdminGuardOptions, 'allowedHosts'
 export function rebindingGuard(options: Pick<AdminGuardOptions, 'apiKey' | 'allowedHosts'>): RequestHandler {
   return (req, res, next) => {
     if (options.apiKey === undefined && !isAdminHostAllowed(req.headers.host, options.allowedHosts)) {
-      const { status, body } = toErrorResponse(
-        new ProxyError(
-          'PROXY_ERR_MISDIRECTED_REQUEST',
-          'Without ADMIN_API_KEY the admin listener only answers loopback names and IP addresses in Host; list other names in ADMIN_ALLOWED_HOSTS',
-        ),
+      const error = new ProxyError(
+        'PROXY_ERR_MISDIRECTED_REQUEST',
+        'Without ADMIN_API_KEY the admin listener only answers loopback names and IP addresses in Host; list other names in ADMIN_ALLOWED_HOSTS',
       );
-      res.status(status).set('cache-control', 'no-store').json(body);
+      writeErrorResponse(res, error, requestIdOf(req));
       return;
     }
     next();

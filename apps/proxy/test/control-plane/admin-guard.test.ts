@@ -4,7 +4,7 @@ import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 
 interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; request_id?: string };
 }
 
 const KEY = 'admin-key-0123456789';
@@ -51,6 +51,10 @@ describe('admin listener guard', () => {
     // Even the right key waits: a guesser cannot tell a hit from a miss while limited.
     expect((await send(proxy.adminUrl, '/stats', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(429);
     expect((await send(proxy.adminUrl, '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(429);
+    expect(limited.json<ErrorBody>().error.request_id).toBe(limited.headers['x-request-id']);
+    // /health never needs the key: a load balancer's checks from a locked address still pass.
+    expect((await send(proxy.adminUrl, '/health', { headers: { authorization: 'Bearer wrong' } })).status).toBe(200);
+    expect((await send(proxy.dataUrl, '/health')).status).toBe(200);
     proxy.clock.advance(60_000);
     expect((await send(proxy.adminUrl, '/stats', { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(200);
   });
