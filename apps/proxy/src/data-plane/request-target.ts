@@ -97,14 +97,26 @@ export const resolveForwardTarget: TargetResolver = createForwardResolver(new Re
 const PATH_SEPARATORS = /\/|\\|%2f|%5c/i;
 
 /**
+ * A path segment as the most lenient origin reads it: `%25` decoded as often as it appears (an
+ * origin that decodes twice), `%2e` as a dot, and everything from a `;` (path parameters, as
+ * Tomcat and Spring read `..;x`) or a NUL on cut off.
+ */
+function lenientSegment(segment: string): string {
+  let decoded = segment;
+  while (/%25/i.test(decoded)) decoded = decoded.replace(/%25/gi, '%');
+  return decoded.replace(/%2e/gi, '.').split(/;|%3b|%00/i, 1)[0]!;
+}
+
+/**
  * Whether a raw request path, resolved as an origin would resolve it, climbs above its start
- * (RFC 3986 §5.2.4 dot segments): encoded dots (`%2e`) count as dots and backslashes or encoded
- * slashes as separators, so `/%2e%2e/x`, `/.%2E/x` and `/..\x` are caught like `/../x`.
+ * (RFC 3986 §5.2.4 dot segments): encoded dots (`%2e`, double-encoded `%252e`) count as dots,
+ * backslashes or encoded slashes as separators, and a segment's parameters (`..;x`) are ignored,
+ * so `/%2e%2e/x`, `/.%2E/x`, `/..\x`, `/..;/x` and `/%252e%252e/x` are caught like `/../x`.
  */
 export function climbsAboveRoot(rawPath: string): boolean {
   let depth = 0;
   for (const segment of rawPath.split(PATH_SEPARATORS)) {
-    const decoded = segment.replace(/%2e/gi, '.');
+    const decoded = lenientSegment(segment);
     if (decoded === '..') {
       depth--;
       if (depth < 0) return true;

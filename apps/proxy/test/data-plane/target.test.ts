@@ -205,11 +205,11 @@ describe('isValidHostName (RFC 1123 §2.1)', () => {
 });
 
 describe('climbsAboveRoot (RFC 3986 §5.2.4, encoded dots and backslashes included)', () => {
-  it.each(['/..', '/../a', '/%2e%2e/a', '/.%2E/a', '/%2E./a', '/..\\a', '/..%5ca', '/..%2Fa', '/a/../../b', '/./../a', '/a/..//../b'])('%s climbs', (path) => {
+  it.each(['/..', '/../a', '/%2e%2e/a', '/.%2E/a', '/%2E./a', '/..\\a', '/..%5ca', '/..%2Fa', '/a/../../b', '/./../a', '/a/..//../b', '/..;/secret', '/..;jsessionid=x/a', '/%252e%252e/a', '/%25252e%25252e/a', '/..%00/a', '/..%3b/a'])('%s climbs', (path) => {
     expect(climbsAboveRoot(path)).toBe(true);
   });
 
-  it.each(['/', '/a/../b', '/a/%2e%2e/b', '/a/./b', '/..a/b', '/a..', '/%2e%2ea', '//a/..'])('%s stays', (path) => {
+  it.each(['/', '/a/../b', '/a/%2e%2e/b', '/a/./b', '/..a/b', '/a..', '/%2e%2ea', '//a/..', '/a;b/../c', '/a/..;/b'])('%s stays', (path) => {
     expect(climbsAboveRoot(path)).toBe(false);
   });
 });
