@@ -55,6 +55,8 @@ export function parseTargetUrl(text: string): URL {
     );
   }
   url.hash = '';
+  // An empty query (`/a?`) is the same request to the origin as `/a`: one key for both.
+  if (url.search === '') url.search = '';
   return url;
 }
 

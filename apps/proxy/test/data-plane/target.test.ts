@@ -118,6 +118,12 @@ describe('parseTransparentTarget', () => {
 });
 
 describe('parseTargetUrl', () => {
+  it('drops an empty query: /a? is the same target (and key) as /a, as the origin receives it', () => {
+    expect(parseTargetUrl('https://example.com/a?').href).toBe('https://example.com/a');
+    expect(parseTargetUrl('https://example.com/a?#frag').href).toBe('https://example.com/a');
+    expect(parseTransparentTarget('example.com/a?').href).toBe('https://example.com/a');
+  });
+
   it('parses an absolute http(s) URL', () => {
     expect(parseTargetUrl('https://example.com/a?b=1').href).toBe('https://example.com/a?b=1');
     expect(parseTargetUrl('http://[::1]:8080/x').href).toBe('http://[::1]:8080/x');
