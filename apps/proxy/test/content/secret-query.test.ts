@@ -12,6 +12,11 @@ describe('maskSecretQueryValues', () => {
     ['https://a.example/?flag&token=&x=%20', 'https://a.example/?flag&token=***&x=%20'],
     ['https://a.example/p', 'https://a.example/p'],
     ['/http/a.example/?token=1#frag', '/http/a.example/?token=***#frag'],
+    [
+      'https://a.example/?accessToken=1&authToken=2&sessionToken=3&bearer=4&token[]=5&a=1;token=6',
+      'https://a.example/?accessToken=***&authToken=***&sessionToken=***&bearer=***&token[]=***&a=1;token=***',
+    ],
+    ['https://a.example/app;jsessionid=ABC123/page?x=1', 'https://a.example/app;jsessionid=***/page?x=1'],
   ])('%s → %s', (url, masked) => {
     expect(maskSecretQueryValues(url)).toBe(masked);
   });
