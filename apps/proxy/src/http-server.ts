@@ -15,6 +15,8 @@ export interface ConnectionLimits {
    * body (e.g. 413 for a declared length over the limit), or undefined to send `100 Continue`.
    */
   refuseBeforeBody?: ((req: IncomingMessage) => ProxyError | undefined) | undefined;
+  /** The listener's admission refuses a Host-less HTTP/1.1 request itself, with a JSON body. */
+  checksHost?: boolean | undefined;
 }
 
 /** Errors that leave the connection not worth keeping (framing, limits, time). */
@@ -102,6 +104,8 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
 export function createGuardedServer(listener: RequestListener, limits: ConnectionLimits): Server {
   const server = createServer(
     {
+      // Node answers a missing Host with a bare 400; the data port's admission answers it in JSON.
+      requireHostHeader: limits.checksHost !== true,
       headersTimeout: limits.headerTimeoutMs,
       // Node's requestTimeout (whole request, body included) stays at its 300 s default unless the head bound is larger.
       requestTimeout: Math.max(300_000, limits.headerTimeoutMs),

@@ -236,6 +236,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     ),
     {
       ...connectionLimits,
+      checksHost: true,
       refuseBeforeBody: (req) =>
         !reverse && isEnvelopeRequest(req) ? refuseEnvelopeBeforeBody(req, config.MAX_ENVELOPE_BYTES) : undefined,
     },

@@ -67,8 +67,13 @@ export function checkFraming(req: IncomingMessage, limits: Pick<AdmissionLimits,
   if (url.length > limits.maxUrlBytes) {
     return refuse('PROXY_ERR_URL_TOO_LONG', `The request target is longer than MAX_URL_BYTES (${limits.maxUrlBytes} bytes)`);
   }
-  // RFC 9112 §3.2: a server MUST answer 400 to a request with more than one Host field.
-  if (countField(rawHeaders, 'host') > 1) return refuse('PROXY_ERR_MALFORMED_REQUEST', 'The request has more than one Host field (RFC 9112 §3.2)');
+  // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host field, or
+  // with more than one (Node's own check answers a bare 400, so ours runs instead).
+  const hosts = countField(rawHeaders, 'host');
+  if (hosts > 1) return refuse('PROXY_ERR_MALFORMED_REQUEST', 'The request has more than one Host field (RFC 9112 §3.2)');
+  if (hosts === 0 && req.httpVersionMinor === 1) {
+    return refuse('PROXY_ERR_MALFORMED_REQUEST', 'An HTTP/1.1 request must have a Host field (RFC 9112 §3.2)');
+  }
   const named = connectionNamesFraming(rawHeaders);
   if (named !== undefined) {
     return refuse('PROXY_ERR_MALFORMED_REQUEST', `Connection may not name the framing field ${named} (RFC 9112 §9.6)`);

@@ -40,9 +40,11 @@ export function withoutOriginDetails(error: unknown): unknown {
 /** Maps what undici or the socket threw to a stable proxy error (502 unreachable, 504 timeout, …). */
 export function toUpstreamError(error: unknown, target: URL): ProxyError {
   if (isProxyError(error)) return error;
-  const cause = error as { code?: string; message?: string; cause?: unknown };
-  if (isProxyError(cause.cause)) return cause.cause;
-  const code = cause.code ?? (cause.cause as { code?: string } | undefined)?.code ?? '';
+  const cause = error as { code?: unknown; message?: string; cause?: unknown } | null | undefined;
+  if (isProxyError(cause?.cause)) return cause.cause;
+  // Codes are strings by convention only: an error thrown with a numeric one must not throw here.
+  const rawCode = cause?.code ?? (cause?.cause as { code?: unknown } | undefined)?.code;
+  const code = typeof rawCode === 'string' ? rawCode : '';
   const origin = target.origin;
   if (TIMEOUT_CODES.has(code)) {
     return new ProxyError('PROXY_ERR_UPSTREAM_TIMEOUT', `The origin ${origin} did not answer in time`, { cause: error });

@@ -113,6 +113,15 @@ describe('request admission on the data port (RFC 9112 framing, limits)', () => 
     }
   });
 
+  it('refuses an HTTP/1.1 request without Host with 400 JSON (RFC 9112 §3.2), and accepts HTTP/1.0 without one', async () => {
+    const answer = await exchange(proxy.dataUrl, `GET ${target} HTTP/1.1\r\n\r\n`);
+    expect(answer.status).toBe(400);
+    expect(errorCode(answer)).toBe('PROXY_ERR_MALFORMED_REQUEST');
+    const old = await exchange(proxy.dataUrl, `GET ${target} HTTP/1.0\r\n\r\n`);
+    expect(old.status).toBe(200);
+    await expectHealthy();
+  });
+
   it('answers GET * with 400, never a 500 (regression)', async () => {
     const answer = await exchange(proxy.dataUrl, 'GET * HTTP/1.1\r\nHost: proxy\r\n\r\n');
     expect(answer.status).toBe(400);
