@@ -125,13 +125,26 @@ function nonEmptyHost(name: string, defaultValue: string) {
   return setting(name, defaultValue, (raw) => (raw.trim() === '' || /[\s/]/.test(raw.trim()) ? INVALID : raw.trim()), 'a host name or IP address');
 }
 
-/** `a.example.com, *.internal, 10.0.0.5` → lowercase host patterns. */
+/**
+ * One member of a host list: a name, a `*.suffix` pattern or an IP literal, never with a port
+ * (entries match the host whatever the port, so `127.0.0.1:29300` would never match). The only
+ * members with a `:` are IPv6 literals, bare (`::1`) or bracketed (`[::1]`).
+ */
+function hostListMember(member: string): string | typeof INVALID {
+  if (!/^(\*\.)?[a-z0-9.\-_:[\]]+$/.test(member)) return INVALID;
+  if (!member.includes(':') && !/[[\]]/.test(member)) return member;
+  const bare = /^\[(.*)\]$/.exec(member)?.[1] ?? member;
+  return ipaddr.IPv6.isValid(bare) ? member : INVALID;
+}
+
+/** `a.example.com, *.internal, 10.0.0.5, ::1` → lowercase host patterns. */
 function hostList(name: string) {
   return setting(
     name,
     '',
-    (raw) => parseList(raw.toLowerCase(), (h) => (/^(\*\.)?[a-z0-9.\-_:[\]]+$/.test(h) ? h : INVALID)),
-    'a comma-separated list of host names, *.suffix patterns or IP addresses',
+    (raw) => parseList(raw.toLowerCase(), hostListMember),
+    'a comma-separated list of host names, *.suffix patterns or IP addresses, without ports ' +
+      '(an entry matches its host on any port: 127.0.0.1, not 127.0.0.1:8080; IPv6 as ::1 or [::1])',
   );
 }
 

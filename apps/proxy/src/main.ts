@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { TryRequestResult } from '@caching-proxy/shared';
-import { describeWarmOutcome, parseWarmFile } from './control-plane/warm.js';
+import { parseWarmFile, type WarmOutcome } from './control-plane/warm.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 import { describeListening } from './startup-line.js';
@@ -69,25 +69,14 @@ async function main(): Promise<void> {
   );
   if (config.WARM_URLS_FILE !== undefined && isFirstWorker()) {
     // Warming runs in the background: the proxy serves meanwhile. Each URL that is not stored is
-    // logged with its reason; a response the origin marked unstorable is not a failure.
-    const counts = { stored: 0, not_storable: 0, failed: 0 };
-    const onResult = (url: string, result: TryRequestResult) => {
-      const { outcome, reason } = describeWarmOutcome(result);
-      if (outcome === 'stored') counts.stored++;
-      else if (outcome === 'not storable') {
-        counts.not_storable++;
-        logger.info({ url, status: result.status_code, reason }, 'warming: response not storable');
-      } else {
-        counts.failed++;
-        logger.warn({ url, status: result.status_code, reason }, 'warming: URL failed');
-      }
+    // logged with its reason; a response the origin marked unstorable is not a failure. The
+    // outcomes and counts are warmUrls' own, as `cache.warm` answers them.
+    const onResult = (url: string, result: TryRequestResult, { status, reason }: WarmOutcome) => {
+      if (status === 'not_storable') logger.info({ url, status: result.status_code, reason }, 'warming: response not storable');
+      else if (status === 'failed') logger.warn({ url, status: result.status_code, reason }, 'warming: URL failed');
     };
     void proxy.warm(warmUrls, undefined, onResult).then(
-      () =>
-        logger.info(
-          { warmed: counts.stored, not_storable: counts.not_storable, failed: counts.failed, file: config.WARM_URLS_FILE },
-          'cache warmed',
-        ),
+      ({ warmed, not_storable, failed }) => logger.info({ warmed, not_storable, failed, file: config.WARM_URLS_FILE }, 'cache warmed'),
       (error: unknown) => logger.error({ err: error }, 'cache warming failed'),
     );
   }

@@ -8,7 +8,7 @@ import express from 'express';
 import { createAdminApp } from './control-plane/admin-app.js';
 import { authFailureLimit, rebindingGuard } from './control-plane/admin-guard.js';
 import { metricsRoute } from './control-plane/metrics-route.js';
-import { warmUrls } from './control-plane/warm.js';
+import { warmUrls, type WarmOutcome } from './control-plane/warm.js';
 import type { ControlPlaneDeps } from './control-plane/context.js';
 import { docsRoutes } from './control-plane/docs/docs-routes.js';
 import { buildOpenApiDocument } from './control-plane/openapi.js';
@@ -61,11 +61,11 @@ export interface ProxyServer {
   stats: Stats;
   history: OutcomeHistory;
   metrics: Metrics;
-  /** Cache warming, as the `cache.warm` procedure does it; `onResult` sees each URL's full result. */
+  /** Cache warming, as the `cache.warm` procedure does it; `onResult` sees each URL's full result and outcome. */
   warm(
     urls: readonly string[],
     concurrency?: number,
-    onResult?: (url: string, result: TryRequestResult) => void,
+    onResult?: (url: string, result: TryRequestResult, outcome: WarmOutcome) => void,
   ): Promise<WarmResult>;
   /** Open WebSocket tunnels of the data port (`upgrade` requests). */
   tunnels: WebSocketTunnels;

@@ -142,6 +142,24 @@ describe('parseConfig values', () => {
     expect(parseConfig({ ALLOWED_HOSTS: ' , ' }).ALLOWED_HOSTS).toEqual([]);
   });
 
+  it('refuses a host:port member of every host list (it would never match), keeping IPv6 literals', () => {
+    for (const name of ['ALLOWED_HOSTS', 'PUBLIC_HOSTS', 'TARGET_ALLOWED_HOSTS', 'ADMIN_ALLOWED_HOSTS'] as const) {
+      for (const raw of ['127.0.0.1:29300', 'api.internal, localhost:8080', '[::1]:8080', 'a::b::c', '*.[::1]', '[api.internal]']) {
+        expect(() => parseConfig({ [name]: raw }), `${name}=${raw}`).toThrow(
+          `expected ${name} to be a comma-separated list of host names, *.suffix patterns or IP addresses, without ports ` +
+            `(an entry matches its host on any port: 127.0.0.1, not 127.0.0.1:8080; IPv6 as ::1 or [::1]), got ${JSON.stringify(raw)}`,
+        );
+      }
+      expect(parseConfig({ [name]: '::1, [::1], [FD00:EC2::254], ::ffff:10.0.0.5, 127.0.0.1' })[name]).toEqual([
+        '::1',
+        '[::1]',
+        '[fd00:ec2::254]',
+        '::ffff:10.0.0.5',
+        '127.0.0.1',
+      ]);
+    }
+  });
+
   it('treats an empty or blank ADMIN_API_KEY as unset', () => {
     expect(parseConfig({ ADMIN_API_KEY: '' }).ADMIN_API_KEY).toBeUndefined();
     expect(parseConfig({ ADMIN_API_KEY: '   ' }).ADMIN_API_KEY).toBeUndefined();

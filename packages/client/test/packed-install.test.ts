@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,11 @@ describe('the packed client installed in another project', () => {
         files: ['consumer.ts'],
       }),
     );
+    // What Vite (and many setups) use: the `development` condition must not lead into sources.
+    await writeFile(
+      join(appDir, 'tsconfig.development.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { customConditions: ['development'] } }),
+    );
     proxy = await startProxy({ ADMIN_API_KEY: API_KEY });
   }, 240_000);
 
@@ -87,16 +92,40 @@ describe('the packed client installed in another project', () => {
     }
   });
 
-  it('type-checks a consumer against the bundled router types', async () => {
+  it('exposes only the built dist: no export condition (development or any) points into src', async () => {
+    const installed = join(scratch, 'app', 'node_modules', '@caching-proxy', 'client');
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { exports: unknown };
+    const targets: string[] = [];
+    const collect = (node: unknown): void => {
+      if (typeof node === 'string') targets.push(node);
+      else if (node && typeof node === 'object') Object.values(node).forEach(collect);
+    };
+    collect(manifest.exports);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(target).toMatch(/^\.\/dist\//);
+    expect(JSON.stringify(manifest.exports)).not.toContain('development');
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+  });
+
+  it('type-checks a consumer against the bundled router types, with or without the development condition', async () => {
     const tsc = join(scratch, 'app', 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: join(scratch, 'app') }).catch(
-      (error: Error & { stdout?: string }) => ({ stdout: `failed: ${error.stdout ?? error.message}` }),
-    );
-    expect(result.stdout).toBe('');
+    for (const project of ['tsconfig.json', 'tsconfig.development.json']) {
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: join(scratch, 'app') }).catch(
+        (error: Error & { stdout?: string }) => ({ stdout: `failed: ${error.stdout ?? error.message}` }),
+      );
+      expect(result.stdout, project).toBe('');
+    }
   }, 60_000);
 
   it('calls procedures of a running proxy through its admin listener', async () => {
     const { stdout } = await run(process.execPath, ['consumer.mjs', proxy.adminUrl, API_KEY], { cwd: join(scratch, 'app') });
+    expect(JSON.parse(stdout)).toEqual({ status: 'healthy', backend: 'memory', total: 0 });
+  });
+
+  it('runs under node --conditions=development too (the dist, not sources)', async () => {
+    const { stdout } = await run(process.execPath, ['--conditions=development', 'consumer.mjs', proxy.adminUrl, API_KEY], {
+      cwd: join(scratch, 'app'),
+    });
     expect(JSON.parse(stdout)).toEqual({ status: 'healthy', backend: 'memory', total: 0 });
   });
 

@@ -114,16 +114,27 @@ export const WarmInputSchema = z
   })
   .meta({ id: 'WarmInput' });
 
+export const WarmStatusSchema = z
+  .enum(['stored', 'not_storable', 'failed'])
+  .describe(
+    '`stored`: in the cache now; `not_storable`: fetched, but the origin forbids storing it (`no-store`, `private`, …) — ' +
+      'its choice, not a failure; `failed`: a proxy error or an origin error status',
+  );
+export type WarmStatus = z.infer<typeof WarmStatusSchema>;
+
 export const WarmResultSchema = z
   .object({
     warmed: z.number().int().describe('URLs now stored (MISS stored, or already a HIT)'),
-    failed: z.number().int().describe('URLs that could not be fetched or stored'),
+    not_storable: z.number().int().describe('URLs fetched whose response the origin forbids storing (not a failure)'),
+    failed: z.number().int().describe('URLs that could not be fetched, or answered an error status'),
     results: z.array(
       z.object({
         url: z.string(),
         status_code: z.number().int(),
         x_cache: z.string().nullable(),
         stored: z.boolean().describe('Whether the response is in the cache now'),
+        status: WarmStatusSchema,
+        reason: z.string().nullable().describe('Why it is not stored: the proxy error, the origin status, or Cache-Status `detail`'),
         error: z.object({ code: z.string(), message: z.string() }).nullable(),
       }),
     ),

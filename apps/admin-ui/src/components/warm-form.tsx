@@ -12,7 +12,8 @@ function WarmResults({ result }: { result: WarmResult }) {
     <>
       <p className={`notice ${result.failed === 0 ? 'notice-success' : 'notice-error'}`} role="status">
         Stored {formatCount(result.warmed)} of {formatCount(result.results.length)} {result.results.length === 1 ? 'URL' : 'URLs'}
-        {result.failed > 0 && <>; {formatCount(result.failed)} not stored (see below)</>}.
+        {result.not_storable > 0 && <>; {formatCount(result.not_storable)} not storable (the origin forbids storing)</>}
+        {result.failed > 0 && <>; {formatCount(result.failed)} failed (see below)</>}.
       </p>
       <div className="table-scroll">
         <table className="warm-results cards">
@@ -30,15 +31,17 @@ function WarmResults({ result }: { result: WarmResult }) {
               <tr key={i}>
                 <td className="url-cell" data-label="URL">
                   {row.url}
-                  {row.error && (
+                  {row.error ? (
                     <div className="try-error">
                       <code>{row.error.code}</code> {row.error.message}
                     </div>
+                  ) : (
+                    row.reason && <div className={row.status === 'failed' ? 'try-error' : 'warm-reason'}>{row.reason}</div>
                   )}
                 </td>
                 <td data-label="Status">{row.status_code === 0 ? '—' : row.status_code}</td>
                 <td data-label="X-Cache">{row.x_cache ?? '—'}</td>
-                <td data-label="Stored">{row.stored ? 'yes' : 'no'}</td>
+                <td data-label="Stored">{row.stored ? 'yes' : row.status === 'not_storable' ? 'no (not storable)' : 'no'}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,4 @@
-import type { TryRequestResult, WarmResult } from '@caching-proxy/shared';
+import type { TryRequestResult, WarmResult, WarmStatus } from '@caching-proxy/shared';
 
 /** Outcomes that mean the response is in the cache after the request. */
 function isStored(result: TryRequestResult): boolean {
@@ -10,12 +10,13 @@ function isStored(result: TryRequestResult): boolean {
 /**
  * Cache warming: GETs every URL through our own data port (so the SSRF guard, the caching rules
  * and coalescing all apply), `concurrency` at a time, and reports each outcome in input order.
+ * Each URL is sorted once by `describeWarmOutcome`: the API's counts and the startup log agree.
  */
 export async function warmUrls(
   urls: readonly string[],
   concurrency: number,
   tryRequest: (url: string, method: 'GET' | 'HEAD') => Promise<TryRequestResult>,
-  onResult?: (url: string, result: TryRequestResult) => void,
+  onResult?: (url: string, result: TryRequestResult, outcome: WarmOutcome) => void,
 ): Promise<WarmResult> {
   const results: WarmResult['results'] = [];
   let next = 0;
@@ -24,19 +25,22 @@ export async function warmUrls(
       const index = next++;
       const url = urls[index]!;
       const result = await tryRequest(url, 'GET');
-      onResult?.(url, result);
+      const outcome = describeWarmOutcome(result);
+      onResult?.(url, result, outcome);
       results[index] = {
         url,
         status_code: result.status_code,
         x_cache: result.x_cache,
-        stored: isStored(result),
+        stored: outcome.status === 'stored',
+        status: outcome.status,
+        reason: outcome.reason,
         error: result.error,
       };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
-  const warmed = results.filter((r) => r.stored).length;
-  return { warmed, failed: results.length - warmed, results };
+  const count = (status: WarmStatus) => results.filter((r) => r.status === status).length;
+  return { warmed: count('stored'), not_storable: count('not_storable'), failed: count('failed'), results };
 }
 
 /** The URLs of a WARM_URLS_FILE: one per line; blank lines and `#` comments ignored. */
@@ -47,9 +51,9 @@ export function parseWarmFile(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-/** How warming one URL went, for the startup log. */
+/** How warming one URL went: for `cache.warm`'s answer and the startup log alike. */
 export interface WarmOutcome {
-  outcome: 'stored' | 'not storable' | 'failed';
+  status: WarmStatus;
   /** Why it is not stored: the proxy error, the origin's status, or Cache-Status `detail`. */
   reason: string | null;
 }
@@ -65,14 +69,14 @@ function cacheStatusDetail(cacheStatus: string | null): string | undefined {
  * origin's choice, not a failure); or failed (a proxy error, or an origin error status).
  */
 export function describeWarmOutcome(result: TryRequestResult): WarmOutcome {
-  if (result.error !== null) return { outcome: 'failed', reason: `${result.error.code}: ${result.error.message}` };
-  if (isStored(result)) return { outcome: 'stored', reason: null };
+  if (result.error !== null) return { status: 'failed', reason: `${result.error.code}: ${result.error.message}` };
+  if (isStored(result)) return { status: 'stored', reason: null };
   const detail = cacheStatusDetail(result.cache_status);
   if (result.status_code >= 400) {
-    return { outcome: 'failed', reason: `the origin answered ${result.status_code}${detail ? ` (${detail})` : ''}` };
+    return { status: 'failed', reason: `the origin answered ${result.status_code}${detail ? ` (${detail})` : ''}` };
   }
   return {
-    outcome: 'not storable',
+    status: 'not_storable',
     reason: detail ?? `status ${result.status_code}, X-Cache ${result.x_cache ?? 'none'}: the response was not stored`,
   };
 }

@@ -16,6 +16,16 @@ describe('cache warming and purge by tag', () => {
         res.end('no');
         return;
       }
+      if (url.startsWith('/live')) {
+        res.writeHead(200, { 'cache-control': 'no-store' });
+        res.end('live');
+        return;
+      }
+      if (url.startsWith('/broken')) {
+        res.writeHead(500);
+        res.end('oops');
+        return;
+      }
       const tags: Record<string, string> = {};
       if (url.startsWith('/products/')) tags['surrogate-key'] = `products product-${url.split('/')[2]}`;
       if (url.startsWith('/pages/')) tags['cache-tag'] = 'pages, layout';
@@ -36,13 +46,26 @@ describe('cache warming and purge by tag', () => {
       await postJson(proxy.adminUrl, '/cache/warm', { urls: [...urls, `${origin.url}/private`, 'ftp://x/'], concurrency: 2 })
     ).json<WarmResult>();
     expect(result.warmed).toBe(3);
-    expect(result.failed).toBe(2);
+    // `private` is the origin's choice, not a failure (as the startup WARM_URLS_FILE log counts it).
+    expect(result.not_storable).toBe(1);
+    expect(result.failed).toBe(1);
     expect(result.results.map((r) => r.stored)).toEqual([true, true, true, false, false]);
+    expect(result.results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'not_storable', 'failed']);
+    expect(result.results[3]!.reason).toBe('private');
     expect(result.results[4]!.error?.code).toBe('PROXY_ERR_UNSUPPORTED_SCHEME');
     for (const path of ['/warm/1', '/warm/2', '/warm/3']) {
       expect((await send(proxy.dataUrl, proxy.via(origin.url, path))).headers['x-cache']).toBe('HIT');
       expect(origin.hits(path)).toBe(1);
     }
+    // A 2xx with no-store is not storable; an origin error status is a failure.
+    const mixed = (
+      await postJson(proxy.adminUrl, '/cache/warm', { urls: [`${origin.url}/live`, `${origin.url}/broken`] })
+    ).json<WarmResult>();
+    expect(mixed).toMatchObject({ warmed: 0, not_storable: 1, failed: 1 });
+    expect(mixed.results.map((r) => [r.status, r.reason, r.error])).toEqual([
+      ['not_storable', 'no-store', null],
+      ['failed', expect.stringMatching(/^the origin answered 500/), null],
+    ]);
     // Warming again finds everything stored.
     const again = (await postJson(proxy.adminUrl, '/cache/warm', { urls })).json<WarmResult>();
     expect(again.results.map((r) => r.x_cache)).toEqual(['HIT', 'HIT', 'HIT']);
