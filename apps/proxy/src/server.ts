@@ -218,7 +218,10 @@ export function createServer(deps: ServerDeps): ProxyServer {
     access: forwardAccess,
     reporter,
     stats,
-    onClientAdmitted: (name) => metrics.clientAdmitted(name),
+    onClientAdmitted: (name) => {
+      metrics.clientAdmitted(name);
+      stats.recordClient(name);
+    },
   });
   // SIGTERM's drain refuses new requests on both listeners (main.ts calls refuseNewRequests).
   const drainGate = new DrainGate();

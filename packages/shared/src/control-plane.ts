@@ -42,6 +42,15 @@ export const ReplicaStatsSchema = z
   .meta({ id: 'ReplicaStats' });
 export type ReplicaStats = z.infer<typeof ReplicaStatsSchema>;
 
+/** Forward-mode requests admitted for one client name. */
+export const ClientRequestsSchema = z
+  .object({
+    name: z.string().describe('`network` (admitted by DATA_ALLOWED_CLIENTS) or the name of a DATA_API_KEYS key'),
+    requests: z.number().int().describe('Requests admitted under this name since the process started'),
+  })
+  .meta({ id: 'ClientRequests' });
+export type ClientRequests = z.infer<typeof ClientRequestsSchema>;
+
 export const StatsSchema = z
   .object({
     scope: z
@@ -86,6 +95,11 @@ export const StatsSchema = z
     uptime_seconds: z.number(),
     replica: ReplicaStatsSchema.describe('This process'),
     replicas: z.array(ReplicaStatsSchema).describe('Every live replica on the same Redis (empty with the memory backend)'),
+    clients: z
+      .array(ClientRequestsSchema)
+      .describe(
+        'Forward-mode requests admitted per client name (`network` or a DATA_API_KEYS name), sorted by name; this replica only, whatever `scope`; empty in reverse-proxy mode',
+      ),
   })
   .meta({ id: 'Stats' });
 export type Stats = z.infer<typeof StatsSchema>;

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { HealthSummary } from '../components/health-summary';
 import { HitRatioChart } from '../components/hit-ratio-chart';
+import { ClientsTable } from '../components/clients-table';
 import { ErrorNotice, Loading } from '../components/query-states';
 import { RateChart } from '../components/rate-chart';
 import { ReplicasTable } from '../components/replicas-table';
@@ -37,6 +38,7 @@ export function OverviewPage() {
             <StatsSummary stats={stats.data} />
             <UsageMeters stats={stats.data} />
             {stats.data.replicas.length > 0 && <ReplicasTable replicas={stats.data.replicas} self={stats.data.replica.id} />}
+            {stats.data.clients.length > 0 && <ClientsTable clients={stats.data.clients} />}
           </>
         )}
       </section>

@@ -100,10 +100,21 @@ export function emptyCounters(): StatsCounters {
   };
 }
 
+/**
+ * At most this many client names are counted one by one; requests of any further name count under
+ * `OTHER_CLIENTS`. Names come from DATA_API_KEYS plus `network`, so the bound is never reached in
+ * practice; it only keeps the map small whatever the configuration.
+ */
+export const MAX_CLIENT_NAMES = 64;
+/** Where requests of names past `MAX_CLIENT_NAMES` count (parentheses are not allowed in key names). */
+export const OTHER_CLIENTS = '(other)';
+
 /** In-process statistics for one proxy process. */
 export class Stats {
   readonly counters: StatsCounters = emptyCounters();
   readonly startedAt: number;
+  /** Forward-mode requests admitted per client name (`network` or a DATA_API_KEYS name). */
+  private readonly clientRequests = new Map<string, number>();
 
   constructor(private readonly clock: Clock) {
     this.startedAt = clock();
@@ -145,6 +156,19 @@ export class Stats {
 
   recordInvalidation(): void {
     this.counters.invalidations++;
+  }
+
+  /** A forward-mode request admitted for `name` (bounded: see `MAX_CLIENT_NAMES`). */
+  recordClient(name: string): void {
+    const counted = this.clientRequests.has(name) || this.clientRequests.size < MAX_CLIENT_NAMES ? name : OTHER_CLIENTS;
+    this.clientRequests.set(counted, (this.clientRequests.get(counted) ?? 0) + 1);
+  }
+
+  /** Admitted requests per client name, sorted by name. */
+  clients(): { name: string; requests: number }[] {
+    return [...this.clientRequests]
+      .map(([name, requests]) => ({ name, requests }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   snapshot(): Readonly<StatsCounters> {

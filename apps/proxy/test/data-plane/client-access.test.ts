@@ -122,3 +122,32 @@ describe('TARGET_ALLOWED_HOSTS', () => {
     expect(response.text).toBe('allowed');
   });
 });
+
+describe('/stats clients: forward-mode requests per client name', () => {
+  it('counts the requests admitted under each key name and `network`, sorted by name, and not the refused ones', async () => {
+    const origin = await startOrigin((_req, res) => {
+      res.writeHead(200, { 'cache-control': 'no-store' });
+      res.end('from origin');
+    });
+    const proxy = await startProxy({ DATA_API_KEYS: 'ci:0123456789abcdef' });
+    try {
+      const clients = async () => (await send(proxy.adminUrl, '/stats')).json<{ clients: unknown }>().clients;
+      expect(await clients()).toEqual([]);
+      const withKey = { headers: { 'proxy-authorization': 'Bearer 0123456789abcdef' } };
+      for (let i = 0; i < 3; i++) expect((await send(proxy.dataUrl, proxy.via(origin.url, '/c'), withKey)).status).toBe(200);
+      expect((await postJson(proxy.dataUrl, '/proxy', { url: `${origin.url}/c` }, withKey.headers)).status).toBe(200);
+      // Loopback without a key: admitted by network.
+      expect((await send(proxy.dataUrl, proxy.via(origin.url, '/c'))).status).toBe(200);
+      // A wrong key is refused (407) and counted under no name.
+      const wrong = await send(proxy.dataUrl, proxy.via(origin.url, '/c'), { headers: { 'proxy-authorization': 'Bearer wrong-key-wrong-key' } });
+      expect(wrong.status).toBe(407);
+      expect(await clients()).toEqual([
+        { name: 'ci', requests: 4 },
+        { name: 'network', requests: 1 },
+      ]);
+    } finally {
+      await proxy.close();
+      await origin.close();
+    }
+  });
+});

@@ -84,6 +84,7 @@ export const stats = protectedProcedure
       uptime_seconds: Math.round(deps.stats.uptimeSec()),
       replica: replicaStats(deps.replicaId, deps.stats.snapshot()),
       replicas: replicas.map((r) => replicaStats(r.id, r.counters)),
+      clients: deps.stats.clients(),
     };
   });
 
