@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { writeErrorResponse } from '../error-response.js';
 import { isProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { LookupRequest } from '../cache/lookup.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
@@ -51,12 +52,12 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
     if (found instanceof Promise) {
       const resolved = target;
       found.then(
-        (variants) => lookUpAndRespond(options, req, res, resolved, engine.lookUp(request, variants)),
+        (variants) => lookUpAndRespond(options, req, res, resolved, request, engine.lookUp(request, variants)),
         (error: unknown) => fail(options, req, res, error),
       );
       return;
     }
-    lookUpAndRespond(options, req, res, target, engine.lookUp(request, found));
+    lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, found));
   };
 }
 
@@ -66,13 +67,14 @@ function lookUpAndRespond(
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
+  request: LookupRequest,
   decision: Decision,
 ): void {
   const { engine, reporter } = options;
   const responder = new StreamResponder(res, reporter.requestId(req));
   reporter.setTarget(req, target.url);
   if (decision.action === 'serve') {
-    reporter.finish(req, res, engine.serveFresh(req as IncomingMessage & { method: string }, responder, decision));
+    reporter.finish(req, res, engine.serveFresh(request, responder, decision));
     return;
   }
   forwardThroughCache(engine, req, res, target, decision, {
@@ -80,6 +82,7 @@ function lookUpAndRespond(
     responder,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
+
 /** A proxy error: JSON with its stable code, never cached, counted and logged like any request. */
 function fail(options: DataPlaneListenerOptions, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   const { engine, reporter, logger } = options;
