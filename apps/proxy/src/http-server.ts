@@ -1,6 +1,8 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { writeErrorResponse } from './error-response.js';
 import { ProxyError, toErrorResponse } from './errors.js';
+import { nextRequestId, requestIdOf } from './request-id.js';
 
 /** Limits every listener of the proxy applies before a request reaches its handler. */
 export interface ConnectionLimits {
@@ -22,25 +24,11 @@ export interface ConnectionLimits {
 /** Errors that leave the connection not worth keeping (framing, limits, time). */
 const CLOSING_STATUSES = new Set([400, 408, 413, 414, 417, 431, 505]);
 
-/** JSON error body and headers for a proxy error, with the request id when there is one. */
-function errorPayload(error: ProxyError, requestId?: string): { status: number; text: string } {
-  const { status, body } = toErrorResponse(error, requestId);
-  return { status, text: JSON.stringify(body) };
-}
 
 /** Answers a request with a proxy error as JSON, never cached; framing and limit errors close the connection. */
-export function answerWithError(res: ServerResponse, error: ProxyError, requestId?: string, extraHeaders: Record<string, string> = {}): void {
-  const { status, text } = errorPayload(error, requestId);
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...(requestId === undefined ? {} : { 'x-request-id': requestId }),
-    ...extraHeaders,
-  };
-  if (CLOSING_STATUSES.has(status)) headers.connection = 'close';
-  res.writeHead(status, headers);
-  res.end(text);
+export function answerWithError(res: ServerResponse, error: ProxyError, requestId: string, extraHeaders: Record<string, string> = {}): void {
+  const closing = CLOSING_STATUSES.has(error.status);
+  writeErrorResponse(res, error, requestId, closing ? { ...extraHeaders, connection: 'close' } : extraHeaders);
 }
 
 /** The proxy error for what llhttp or Node's timers reported about a connection (before any request handler ran). */
@@ -86,11 +74,14 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
     socket.destroy();
     return;
   }
-  const { status, text } = errorPayload(clientErrorToProxyError(error, maxUrlBytes));
+  const requestId = nextRequestId();
+  const { status, body } = toErrorResponse(clientErrorToProxyError(error, maxUrlBytes), requestId);
+  const text = JSON.stringify(body);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'content-type: application/json; charset=utf-8\r\n' +
       `content-length: ${Buffer.byteLength(text)}\r\n` +
+      `x-request-id: ${requestId}\r\n` +
       'cache-control: no-store\r\nconnection: close\r\n\r\n' +
       text,
   );
@@ -119,14 +110,15 @@ export function createGuardedServer(listener: RequestListener, limits: Connectio
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const refusal = limits.refuseBeforeBody?.(req);
     if (refusal) {
-      answerWithError(res, refusal);
+      answerWithError(res, refusal, requestIdOf(req));
       return;
     }
     res.writeContinue();
     listener(req, res);
   });
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
-    answerWithError(res, new ProxyError('PROXY_ERR_EXPECTATION_FAILED', 'Only `Expect: 100-continue` is supported (RFC 9110 §10.1.1)'));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const error = new ProxyError('PROXY_ERR_EXPECTATION_FAILED', 'Only `Expect: 100-continue` is supported (RFC 9110 §10.1.1)');
+    answerWithError(res, error, requestIdOf(req));
   });
   return server;
 }

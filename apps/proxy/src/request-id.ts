@@ -11,7 +11,8 @@ const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
 const ID_PREFIX = randomBytes(6).toString('hex');
 let idCounter = 0;
 
-function nextRequestId(): string {
+/** A new request id, for an answer that has no parsed request (a connection-level error). */
+export function nextRequestId(): string {
   idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${ID_PREFIX}-${idCounter.toString(36)}`;
 }

@@ -145,6 +145,10 @@ describe('request admission on the data port (RFC 9112 framing, limits)', () => 
     const answer = await exchange(proxy.dataUrl, bytes);
     expect([400, 505]).toContain(answer.status);
     expect(errorCode(answer)).toMatch(/^PROXY_ERR_(HTTP_VERSION|MALFORMED_REQUEST)$/);
+    // Even an answer to bytes Node could not parse names its request (header and body agree).
+    const requestId = /\r\nx-request-id: ([^\r]+)/i.exec(answer.head)?.[1];
+    expect(requestId).toBeDefined();
+    expect((JSON.parse(answer.body) as { error: { request_id: string } }).error.request_id).toBe(requestId);
     await expectHealthy();
   });
 
