@@ -38,8 +38,13 @@ function maskCredentialValues(vary: Readonly<Record<string, string | null>>): Re
   return shown;
 }
 
-function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
+/** How fresh a stored response is now: its age, the freshness left and whether it may be served without validation. */
+function freshnessNow(entry: Pick<EntryMeta, 'staleAt' | 'responseTime' | 'initialAgeSec' | 'noCache'>, now: number) {
   const ttl = remainingTtlSec(entry, now);
+  return { age_seconds: currentAgeSec(entry, now), ttl_seconds: Math.max(0, ttl), stale: ttl <= 0 || entry.noCache };
+}
+
+function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
   const headers = headerListToMap(entry.headers);
   const contentType = headerValue(headers, 'content-type') ?? null;
   return {
@@ -52,9 +57,7 @@ function toVariantInfo(entry: StoredResponse, now: number): CacheVariantInfo {
     stored_at: new Date(entry.responseTime).toISOString(),
     stale_at: new Date(entry.staleAt).toISOString(),
     expires_at: new Date(entry.expiresAt).toISOString(),
-    age_seconds: currentAgeSec(entry, now),
-    ttl_seconds: Math.max(0, ttl),
-    stale: ttl <= 0 || entry.noCache,
+    ...freshnessNow(entry, now),
     hits: entry.hits,
     tags: [...entry.tags],
     request_headers: headerListToMap(entry.requestHeaders),
@@ -82,7 +85,6 @@ function toEntryInfo(variants: readonly StoredResponse[], now: number): CacheEnt
 
 function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
   const newest: EntryMeta = latest(listed.variants);
-  const ttl = remainingTtlSec(newest, now);
   return {
     key: listed.key,
     url: maskSecretQueryValues(newest.url),
@@ -90,9 +92,7 @@ function toSummary(listed: ListedEntry, now: number): CacheEntrySummary {
     status_code: newest.status,
     size_bytes: listed.variants.reduce((sum, v) => sum + v.size, 0),
     body_bytes: newest.bodyBytes,
-    age_seconds: currentAgeSec(newest, now),
-    ttl_seconds: Math.max(0, ttl),
-    stale: ttl <= 0 || newest.noCache,
+    ...freshnessNow(newest, now),
     hits: listed.variants.reduce((sum, v) => sum + v.hits, 0),
     variants: listed.variants.length,
     stored_at: new Date(newest.responseTime).toISOString(),
@@ -107,7 +107,6 @@ function purgeResult(removed: RemovedCount): PurgeResult {
 /** The seed's summary of an entry, for callers of the data port without the admin key. */
 function toSeedInfo(variants: readonly StoredResponse[], now: number): SeedCacheEntryInfo {
   const newest = latest(variants);
-  const ttl = remainingTtlSec(newest, now);
   return {
     key: newest.key,
     url: maskSecretQueryValues(newest.url),
@@ -116,9 +115,7 @@ function toSeedInfo(variants: readonly StoredResponse[], now: number): SeedCache
     body_bytes: newest.body.length,
     stored_at: new Date(newest.responseTime).toISOString(),
     expires_at: new Date(newest.expiresAt).toISOString(),
-    age_seconds: currentAgeSec(newest, now),
-    ttl_seconds: Math.max(0, ttl),
-    stale: ttl <= 0 || newest.noCache,
+    ...freshnessNow(newest, now),
     hits: variants.reduce((sum, v) => sum + v.hits, 0),
     variants: variants.length,
   };
