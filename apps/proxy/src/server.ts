@@ -33,6 +33,7 @@ import { OutcomeHistory } from './stats/history.js';
 import { SharedStats } from './stats/shared-stats.js';
 import { createRedisBackend, newReplicaId } from './storage/redis/redis-backend.js';
 import { Stats } from './stats/stats.js';
+import { fenceWindowFor } from './storage/invalidation-fence.js';
 import { MemoryStore } from './storage/memory-store.js';
 import type { CacheAdmin, CacheStore } from './storage/types.js';
 import { createUpstreamAgent } from './upstream/agent.js';
@@ -104,7 +105,12 @@ export function createServer(deps: ServerDeps): ProxyServer {
   const store =
     deps.store ??
     redisBackend?.store ??
-    new MemoryStore({ maxEntries: config.MAX_CACHE_SIZE, maxBytes: config.MAX_CACHE_BYTES, clock });
+    new MemoryStore({
+      maxEntries: config.MAX_CACHE_SIZE,
+      maxBytes: config.MAX_CACHE_BYTES,
+      clock,
+      fenceWindowMs: fenceWindowFor(config.UPSTREAM_RESPONSE_DEADLINE_MS),
+    });
   const sharedStats = redisBackend
     ? new SharedStats(redisBackend.sharedCounters, replicaId, stats, logger)
     : undefined;

@@ -1,11 +1,18 @@
 import type { StoredResponse } from './types.js';
 
 /**
- * How long an invalidation is remembered, in ms: a fill (an origin response being stored) that
- * began before an invalidation and ends within this window is refused. Longer fills are cut by
- * the upstream timeouts long before.
+ * How long an invalidation is remembered by default, in ms: a fill (an origin response being
+ * stored) that began before an invalidation and ends within this window is refused.
  */
 export const FENCE_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * The fence window for a deployment: the longest a fill can take (UPSTREAM_RESPONSE_DEADLINE_MS
+ * cuts every origin response) plus a minute for storing it.
+ */
+export function fenceWindowFor(responseDeadlineMs: number): number {
+  return responseDeadlineMs + 60_000;
+}
 /** Per-key invalidations remembered before the fence falls back to refusing every older fill. */
 const MAX_KEY_FENCES = 100_000;
 

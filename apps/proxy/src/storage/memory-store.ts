@@ -20,6 +20,8 @@ export interface MemoryStoreOptions {
   clock: Clock;
   /** Variants kept per URL before the oldest is dropped (a Vary on User-Agent could otherwise explode). */
   maxVariantsPerKey?: number;
+  /** How long invalidations fence off fills in flight, in ms (see fenceWindowFor). */
+  fenceWindowMs?: number;
 }
 
 /** The variants of one URL: the LRU's unit (a URL's variants age and are evicted together). */
@@ -49,10 +51,11 @@ export class MemoryStore implements CacheStore, CacheAdmin {
   private variantCount = 0;
   private evictions = 0;
   /** Invalidations that fills in flight must not outlive (see InvalidationFence). */
-  private readonly fence = new InvalidationFence();
+  private readonly fence: InvalidationFence;
 
   constructor(options: MemoryStoreOptions) {
     this.clock = options.clock;
+    this.fence = new InvalidationFence(options.fenceWindowMs);
     this.maxEntries = options.maxEntries;
     this.maxBytes = options.maxBytes;
     // A URL never holds more variants than the whole entry bound.

@@ -11,6 +11,7 @@ import { InvalidationBus } from './invalidation-bus.js';
 import { RedisKeys } from './keys.js';
 import { RedisStore } from './redis-store.js';
 import { RedisSharedCounters } from './shared-counters.js';
+import { fenceWindowFor } from '../invalidation-fence.js';
 
 export interface RedisBackend {
   store: TieredStore;
@@ -46,10 +47,11 @@ export function createRedisBackend(options: {
   const subscriber = client.duplicate();
   const keys = new RedisKeys(config.REDIS_KEY_PREFIX);
   const availability = new RedisAvailability(client, logger);
-  const redis = new RedisStore({ client, keys, availability, clock, logger });
+  const fenceWindowMs = fenceWindowFor(config.UPSTREAM_RESPONSE_DEADLINE_MS);
+  const redis = new RedisStore({ client, keys, availability, clock, logger, fenceWindowMs });
   const l1 =
     config.L1_MAX_BYTES > 0
-      ? new MemoryStore({ maxEntries: L1_MAX_ENTRIES, maxBytes: config.L1_MAX_BYTES, clock })
+      ? new MemoryStore({ maxEntries: L1_MAX_ENTRIES, maxBytes: config.L1_MAX_BYTES, clock, fenceWindowMs })
       : undefined;
   const bus = new InvalidationBus(client, subscriber, keys.invalidationChannel, options.replicaId, availability, logger);
   // Connection errors are reported by RedisAvailability; the subscriber's would otherwise be unhandled.

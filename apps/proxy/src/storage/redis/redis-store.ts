@@ -25,6 +25,8 @@ export interface RedisStoreOptions {
   clock: Clock;
   logger: Logger;
   maxVariantsPerKey?: number;
+  /** How long invalidations fence off fills in flight, in ms (see fenceWindowFor). */
+  fenceWindowMs?: number;
 }
 
 const SCAN_COUNT = 200;
@@ -60,6 +62,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   private readonly availability: RedisAvailability;
   private readonly clock: Clock;
   private readonly maxVariantsPerKey: number;
+  private readonly fenceWindowMs: number;
   private entryCount: EntryCount | undefined;
   private counting: Promise<EntryCount> | undefined;
   /** Bumped by every removal, so that a walk that overlapped one is not reused. */
@@ -71,6 +74,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
     this.availability = options.availability;
     this.clock = options.clock;
     this.maxVariantsPerKey = options.maxVariantsPerKey ?? 32;
+    this.fenceWindowMs = options.fenceWindowMs ?? FENCE_WINDOW_MS;
     defineFencedCommands(this.client);
   }
 
@@ -165,9 +169,9 @@ export class RedisStore implements CacheStore, CacheAdmin {
     const now = this.clock();
     const fences = this.keys.fences;
     await this.client.hset(fences, scopeField(scope), String(now));
-    await this.client.pexpire(fences, FENCE_WINDOW_MS);
+    await this.client.pexpire(fences, this.fenceWindowMs);
     const expired = Object.entries(await this.client.hgetall(fences))
-      .filter(([, atMs]) => Number(atMs) <= now - FENCE_WINDOW_MS)
+      .filter(([, atMs]) => Number(atMs) <= now - this.fenceWindowMs)
       .map(([field]) => field);
     if (expired.length > 0) await this.client.hdel(fences, ...expired);
   }
@@ -178,7 +182,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
       'delete',
       async () => {
         // The entry is replaced by its fence alone, atomically, for the fence window.
-        const had = await this.client.fencedDelete(this.keys.entry(key), String(this.clock()), String(FENCE_WINDOW_MS));
+        const had = await this.client.fencedDelete(this.keys.entry(key), String(this.clock()), String(this.fenceWindowMs));
         return had === 1;
       },
       false,

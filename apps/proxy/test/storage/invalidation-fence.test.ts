@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidationFence, fenceWindowFor, type FenceSubject } from '../../src/storage/invalidation-fence.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function fill(overrides: Partial<FenceSubject> = {}): FenceSubject {
+  return { key: 'k1', url: 'http://a.example/p/1', tags: ['t1'], requestTime: T0, ...overrides };
+}
+
+describe('InvalidationFence (RFC 9111 §4.4 for fills in flight)', () => {
+  it('refuses a fill that began before an invalidation of its key, a prefix of its URL, one of its tags, or everything', () => {
+    for (const scope of [{ op: 'key', key: 'k1' }, { op: 'prefix', prefix: 'http://a.example/p/' }, { op: 'tag', tag: 't1' }, { op: 'all' }] as const) {
+      const fence = new InvalidationFence();
+      fence.record(scope, T0 + 1);
+      expect(fence.covers(fill()), scope.op).toBe(true);
+      // A fill that began after it is not fenced off.
+      expect(fence.covers(fill({ requestTime: T0 + 2 })), scope.op).toBe(false);
+    }
+  });
+
+  it('does not fence other keys, prefixes or tags, nor a fill that began in the same millisecond', () => {
+    const fence = new InvalidationFence();
+    fence.record({ op: 'key', key: 'k2' }, T0 + 1);
+    fence.record({ op: 'prefix', prefix: 'http://a.example/q/' }, T0 + 1);
+    fence.record({ op: 'tag', tag: 't2' }, T0 + 1);
+    fence.record({ op: 'key', key: 'k1' }, T0);
+    expect(fence.covers(fill())).toBe(false);
+  });
+
+  it('forgets invalidations older than its window', () => {
+    const fence = new InvalidationFence(1_000);
+    fence.record({ op: 'key', key: 'k1' }, T0 + 1);
+    // Another record 2 s later prunes the first one.
+    fence.record({ op: 'key', key: 'k9' }, T0 + 2_001);
+    expect(fence.covers(fill())).toBe(false);
+  });
+
+  it('bounds its memory: past 100,000 remembered keys it fences off every older fill instead', () => {
+    const fence = new InvalidationFence();
+    for (let i = 0; i <= 100_000; i++) fence.record({ op: 'key', key: `other-${i}` }, T0 + 1);
+    expect(fence.covers(fill())).toBe(true);
+    expect(fence.covers(fill({ requestTime: T0 + 2 }))).toBe(false);
+  });
+
+  it('covers the longest fill the deadline allows, plus a minute to store it', () => {
+    expect(fenceWindowFor(300_000)).toBe(360_000);
+  });
+});
