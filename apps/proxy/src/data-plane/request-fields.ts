@@ -61,13 +61,6 @@ export const BODY_FIELDS: Readonly<Record<string, FieldRule>> = {
   'content-encoding': { treatment: 'strip', why: BODYLESS },
 };
 
-/** The parts of the URL and request that make up the cache key (RFC 9111 §2, §4.1). */
-export const KEYED_INPUTS: readonly { name: string; why: string }[] = [
-  { name: 'target URI', why: 'scheme, host, port, path and query, as parsed from the raw request target (RFC 9111 §2)' },
-  { name: 'fields named by the response\'s Vary', why: 'select among stored variants (RFC 9111 §4.1)' },
-];
-
-
 /** The proxy's own view of the client connection, for the fields it sets. */
 export interface ClientView {
   /** The connection's peer address (`socket.remoteAddress`). */

@@ -90,9 +90,6 @@ export function createForwardResolver(fields: RequestFieldPolicy): TargetResolve
   };
 }
 
-/** The forward resolver with the default request-field policy (no trusted proxies). */
-export const resolveForwardTarget: TargetResolver = createForwardResolver(new RequestFieldPolicy());
-
 /** Separators an origin may honour inside a path: `/`, `\` (IIS, WHATWG URL), and their encodings. */
 const PATH_SEPARATORS = /\/|\\|%2f|%5c/i;
 
