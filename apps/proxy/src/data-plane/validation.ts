@@ -53,36 +53,41 @@ export class Validation {
     sharedFailure?: ProxyError,
   ): Promise<ExchangeOutcome> {
     const { exchange } = this.options;
-    let result: OriginResult;
-    try {
-      if (sharedFailure !== undefined) throw sharedFailure;
-      result = await exchange.send(request, stored?.hasValidators ? validatorHeaders(headerListToMap(stored.headers)) : undefined);
-    } catch (error) {
-      // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.
-      if (stored && mayServeStaleOnError(stored, directives, this.options.clock())) {
-        return { kind: 'stale-if-error', entry: stored, fwdStatus: undefined };
+    let validators = stored?.hasValidators ? validatorHeaders(headerListToMap(stored.headers)) : undefined;
+    // At most two rounds: the second, without validators, only after a 304 that matched nothing.
+    for (;;) {
+      let result: OriginResult;
+      try {
+        if (sharedFailure !== undefined) throw sharedFailure;
+        result = await exchange.send(request, validators);
+      } catch (error) {
+        // RFC 5861 §4: an origin that cannot be reached is an error stale-if-error covers.
+        if (stored && mayServeStaleOnError(stored, directives, this.options.clock())) {
+          return { kind: 'stale-if-error', entry: stored, fwdStatus: undefined };
+        }
+        throw error;
       }
-      throw error;
-    }
-    const { response } = result;
-    if (stored && result.validated && response.statusCode === 304) {
-      discardBody(response.body);
-      const update = response.headers as HeaderMap;
-      // §4.3.4: a 304 whose validators name another representation updates nothing; the
-      // request is sent again without them, for a full response.
-      if (!notModifiedSelects(update, headerListToMap(stored.headers))) {
-        return { kind: 'response', result: await exchange.send(request) };
+      const { response } = result;
+      if (stored && result.validated && response.statusCode === 304) {
+        discardBody(response.body);
+        const update = response.headers as HeaderMap;
+        // §4.3.4: a 304 whose validators name another representation updates nothing; the
+        // request is sent again without them, for a full response.
+        if (!notModifiedSelects(update, headerListToMap(stored.headers))) {
+          validators = undefined;
+          continue;
+        }
+        const refreshed = this.freshen(stored, update, result);
+        if (refreshed === undefined) return { kind: 'refreshed', entry: stored, stored: false };
+        await this.options.store.put(refreshed);
+        return { kind: 'refreshed', entry: refreshed, stored: true };
       }
-      const refreshed = this.freshen(stored, update, result);
-      if (refreshed === undefined) return { kind: 'refreshed', entry: stored, stored: false };
-      await this.options.store.put(refreshed);
-      return { kind: 'refreshed', entry: refreshed, stored: true };
+      if (stored && ERROR_STATUSES.has(response.statusCode) && mayServeStaleOnError(stored, directives, this.options.clock())) {
+        discardBody(response.body);
+        return { kind: 'stale-if-error', entry: stored, fwdStatus: response.statusCode };
+      }
+      return { kind: 'response', result };
     }
-    if (stored && ERROR_STATUSES.has(response.statusCode) && mayServeStaleOnError(stored, directives, this.options.clock())) {
-      discardBody(response.body);
-      return { kind: 'stale-if-error', entry: stored, fwdStatus: response.statusCode };
-    }
-    return { kind: 'response', result };
   }
 
   /**

@@ -41,6 +41,28 @@ describe.each(MODES)('a 304 updates only matching stored responses (%s mode)', (
     expect(cache.originHits('/doc')).toBe(3);
   });
 
+  it('serves stale-if-error when the unconditional re-send after a mismatched 304 fails', async () => {
+    cache = await startCacheUnderTest(mode, (req, res) => {
+      if (req.headers['if-none-match'] === '"a"') {
+        res.writeHead(304, { etag: '"b"', 'cache-control': 'max-age=60' }).end();
+        return;
+      }
+      if (cache.originHits('/sie') === 1) {
+        res.writeHead(200, { etag: '"a"', 'cache-control': 'max-age=1, stale-if-error=600', 'content-type': 'text/plain' }).end('stored a');
+        return;
+      }
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+    });
+    await cache.fetch('/sie');
+    cache.advance(2);
+    const answer = await cache.fetch('/sie');
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('stored a');
+    expect(answer.headers['cache-status']).toMatch(/detail=stale-if-error/);
+    // The first fetch, the conditional request answered 304 "b", and the failed re-send.
+    expect(cache.originHits('/sie')).toBe(3);
+  });
+
   it('applies a 304 whose ETag matches the stored one (weak comparison)', async () => {
     cache = await startCacheUnderTest(mode, (req, res) => {
       if (req.headers['if-none-match'] === '"r1"') {
