@@ -49,7 +49,7 @@ const TagSchema = z.string().regex(/^[\x21-\x2b\x2d-\x7e]{1,256}$/, 'expected a 
 
 export const RuleMatchSchema = z
   .object({
-    method: oneOrMany(MethodSchema).optional().describe('Request method(s); default: GET and HEAD'),
+    method: oneOrMany(MethodSchema).optional().describe('Request method(s), any by default; GET also matches HEAD (answered from the same stored response)'),
     host: oneOrMany(HostPatternSchema).optional().describe("Target host(s): exact, or *.suffix; in /http/ mode the target's host"),
     path: oneOrMany(PathGlobSchema).optional().describe('Target path glob(s) (the query is not part of the path)'),
   })
