@@ -51,7 +51,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       return;
     }
     const method = req.method ?? 'GET';
-    const rule = engine.rules.apply({ method, url: target.url });
+    const rule = engine.rules.apply({ method, url: target.url, key: target.key });
     if (rule !== undefined) target = { ...target, url: rule.url, key: rule.key };
     const request: RuleRequest = { method, headers: req.headers, key: target.key, rule, bypass: rule?.rule.bypass };
     const found = engine.readVariants(request);
