@@ -15,6 +15,8 @@ export interface LookupRequest {
   readonly method: string;
   /** Request header fields, lowercase names. */
   readonly headers: HeaderMap;
+  /** A cache rule says `bypass`: never answered from storage, never stored. */
+  readonly bypass?: boolean | undefined;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface LookupRequest {
  * - `forward`: go to the origin without validators. `stored` is the selected response when there
  *   is one (it may still answer after an origin error, RFC 5861 §4).
  * - `only-if-cached-miss`: the client sent only-if-cached and nothing can answer (§5.2.1.7: 504).
- * - `pass`: a method this cache does not answer from storage (§4.4 may invalidate after it).
+ * - `pass`: a method this cache does not answer from storage (§4.4 may invalidate after it), or
+ *   a request a cache rule bypasses (`fwd: 'bypass'`): relayed, never stored.
  *
  * `coalesce` says whether concurrent requests for the key may share one origin request: not when
  * the client asked for validation (its `no-cache` or a precondition only the origin evaluates).
@@ -50,7 +53,7 @@ export type CacheLookup<T extends LookupCandidate = LookupCandidate> =
       readonly coalesce: boolean;
     }
   | { readonly action: 'only-if-cached-miss'; readonly directives: RequestDirectives }
-  | { readonly action: 'pass'; readonly fwd: 'method'; readonly directives: RequestDirectives };
+  | { readonly action: 'pass'; readonly fwd: 'method' | 'bypass'; readonly directives: RequestDirectives };
 
 /** Methods whose responses this cache stores and reuses (RFC 9111 §2: GET, and HEAD served from it). */
 export function isCacheableMethod(method: string): boolean {
@@ -69,6 +72,7 @@ export function lookUp<T extends LookupCandidate>(
 ): CacheLookup<T> {
   const directives = parseRequestDirectives(request.headers);
   if (!isCacheableMethod(request.method)) return { action: 'pass', fwd: 'method', directives };
+  if (request.bypass === true) return { action: 'pass', fwd: 'bypass', directives };
   // RFC 9110 §13.1: If-Match and If-Unmodified-Since only the origin can evaluate; its answer may
   // still be stored.
   if (hasOriginOnlyConditional(request.headers)) {

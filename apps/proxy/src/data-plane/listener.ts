@@ -3,6 +3,8 @@ import { writeErrorResponse } from '../error-response.js';
 import { isProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LookupRequest } from '../cache/lookup.js';
+import { countRuleOutcome } from '../rules/rule-outcome.js';
+import type { AppliedRule } from '../rules/types.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
@@ -26,7 +28,8 @@ export interface DataPlaneListenerOptions {
 /**
  * The data port's request listener, straight on `node:http`: proxied requests (`/http/…`, or
  * every path in reverse-proxy mode) never enter Express, which costs several times the work of
- * a hit. The path reads: resolve the target → read the stored variants → look up (one pure
+ * a hit. The path reads: resolve the target → apply the first matching cache rule (its
+ * normalised URL and key replace the target's) → read the stored variants → look up (one pure
  * decision) → execute it. A fresh hit is answered synchronously when the store is in memory;
  * everything else executes the same decision in the cache engine. Only /proxy and the
  * control-plane paths reach the Express app.
@@ -47,7 +50,10 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       next(req, res);
       return;
     }
-    const request = { method: req.method ?? 'GET', headers: req.headers, key: target.key };
+    const method = req.method ?? 'GET';
+    const rule = engine.rules.apply({ method, url: target.url, key: target.key });
+    if (rule !== undefined) target = { ...target, url: rule.url, key: rule.key };
+    const request: RuleRequest = { method, headers: req.headers, key: target.key, rule, bypass: rule?.rule.bypass };
     const found = engine.readVariants(request);
     if (found instanceof Promise) {
       const resolved = target;
@@ -61,25 +67,31 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
   };
 }
 
+/** A request as the lookup sees it, with the cache rule that matched it. */
+type RuleRequest = LookupRequest & { readonly key: string; readonly rule: AppliedRule | undefined };
+
 /** Executes the lookup's decision: a fresh hit synchronously, everything else through the engine. */
 function lookUpAndRespond(
   options: DataPlaneListenerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
-  request: LookupRequest,
+  request: RuleRequest,
   decision: Decision,
 ): void {
   const { engine, reporter } = options;
   const responder = new StreamResponder(res, reporter.requestId(req));
   reporter.setTarget(req, target.url);
   if (decision.action === 'serve') {
-    reporter.finish(req, res, engine.serveFresh(request, responder, decision));
+    const outcome = engine.serveFresh(request, responder, decision);
+    countRuleOutcome(request.rule, outcome);
+    reporter.finish(req, res, outcome);
     return;
   }
   forwardThroughCache(engine, req, res, target, decision, {
     reporter,
     responder,
+    rule: request.rule,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
 

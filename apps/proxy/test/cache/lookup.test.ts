@@ -114,3 +114,14 @@ describe('lookUp: one decision per request (RFC 9111 §4)', () => {
     expect(lookUp(get({ pragma: 'no-cache', 'cache-control': 'max-age=60' }), [stored()], at(1))).toMatchObject({ action: 'serve' });
   });
 });
+
+describe('lookUp with a cache rule that bypasses the cache', () => {
+  it('passes the request on without serving the fresh stored response (fwd=bypass)', () => {
+    const decision = lookUp({ ...get(), bypass: true }, [stored()], at(1));
+    expect(decision).toMatchObject({ action: 'pass', fwd: 'bypass' });
+  });
+
+  it('keeps `method` as the reason for methods the cache never answers', () => {
+    expect(lookUp({ method: 'POST', headers: {}, bypass: true }, undefined, at(1))).toMatchObject({ action: 'pass', fwd: 'method' });
+  });
+});
