@@ -408,9 +408,9 @@ describe('health checks', () => {
 
   it('ask a route the admin listener has, without the API key', () => {
     const openapi = z
-      .object({ paths: z.record(z.string(), z.record(z.string(), z.object({ security: z.array(z.unknown()).optional() }))) })
+      .object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) })
       .parse(JSON.parse(readFileSync(`${PROXY_ROOT}openapi.json`, 'utf8')));
-    const health = openapi.paths['/health']?.get;
+    const health = z.object({ security: z.array(z.unknown()).optional() }).optional().parse(openapi.paths['/health']?.get);
     expect(health, 'GET /health in openapi.json').toBeDefined();
     expect(health!.security ?? []).toEqual([]);
   });
