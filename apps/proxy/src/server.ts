@@ -241,6 +241,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       next: dataApp,
       admit,
       publicError,
+      graphqlMaxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
       }),
     ),
     {

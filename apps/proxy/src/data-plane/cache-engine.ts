@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CacheStatusParams, ForwardReason } from '../cache/cache-status.js';
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
 import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
 import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
-import { isCacheableMethod, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
+import { whyGraphqlResponseNotStored } from '../cache/graphql-request.js';
+import { isCacheableRequest, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { planStorage, type CachePolicySettings } from '../cache/storage-plan.js';
 import { captureVaryValues } from '../cache/vary.js';
@@ -14,8 +16,9 @@ import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
 import type { CacheStore, MaybePromise, StoredResponse } from '../storage/types.js';
 import { OriginExchange, VIA, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
-import { isUpstreamTimeout } from '../upstream/upstream-errors.js';
+import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
+import { declaredContentLength, readBoundedBody } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
 import { GuardedStore } from './guarded-store.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
@@ -26,8 +29,8 @@ import { captureRequestHeaders, createStoredResponse, NOT_STORED_FIELDS, OWN_RES
 import { Validation } from './validation.js';
 
 /** A request on its way through the cache, already validated by a front end. */
-export interface ProxiedRequest extends OriginRequest {
-  /** Primary cache key of the URL (see entryKeyFor). */
+export interface ProxiedRequest extends OriginRequest, LookupRequest {
+  /** Primary cache key of the URL (see entryKeyFor), or of a cacheable POST's URL and body (queryKeyFor). */
   readonly key: string;
   /** Client request header fields, lowercase map, for the cache policy. */
   readonly headers: HeaderMap;
@@ -92,9 +95,9 @@ export class CacheEngine {
     this.stored = new StoredResponseServer(options.clock, options.stats);
   }
 
-  /** The stored variants a request may be answered from: none for methods the cache does not answer. */
+  /** The stored variants a request may be answered from: none for requests the cache does not answer. */
   readVariants(request: LookupRequest & { readonly key: string }): MaybePromise<readonly StoredResponse[] | undefined> {
-    return isCacheableMethod(request.method) ? this.store.getVariants(request.key) : undefined;
+    return isCacheableRequest(request) ? this.store.getVariants(request.key) : undefined;
   }
 
   /** The one decision for a request, over the variants {@link readVariants} returned. */
@@ -181,9 +184,18 @@ export class CacheEngine {
       settle();
       return this.serve(request, responder, answer.entry, 'stale', { fwd: 'stale', fwdStatus: answer.fwdStatus, detail: 'stale-if-error' });
     }
-    const { result } = answer;
+    let { result } = answer;
     if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result);
-    const origin = this.originResponse(request, result, decision.fwd, directives, settle);
+    let bodyNotStored: string | undefined;
+    if (request.cacheablePost === true) {
+      try {
+        ({ result, bodyNotStored } = await this.screenQueryResponse(request, result));
+      } catch (error) {
+        settle(error);
+        throw error;
+      }
+    }
+    const origin = this.originResponse(request, result, decision.fwd, directives, settle, bodyNotStored);
     this.stats.record('miss');
     await responder.relay(origin);
     return 'miss';
@@ -207,10 +219,11 @@ export class CacheEngine {
     const settle = this.coalescer.lead(request.key);
     if (settle === undefined) return; // already being refreshed
     this.stats.recordBackgroundRevalidation();
+    // A HEAD served stale is refreshed with a GET; a cacheable POST (its body buffered) is sent again as it was.
     const background: ProxiedRequest = {
       ...request,
-      method: 'GET',
-      body: undefined,
+      method: request.cacheablePost === true ? request.method : 'GET',
+      body: request.cacheablePost === true ? request.body : undefined,
       signal: undefined,
       onInformational: undefined,
     };
@@ -221,7 +234,9 @@ export class CacheEngine {
           settle();
           return;
         }
-        await this.originResponse(background, answer.result, 'stale', directives, settle).consume();
+        const { result, bodyNotStored } =
+          background.cacheablePost === true ? await this.screenQueryResponse(background, answer.result) : { result: answer.result, bodyNotStored: undefined };
+        await this.originResponse(background, result, 'stale', directives, settle, bodyNotStored).consume();
       } catch (error) {
         settle(error);
         this.logger.debug({ err: error, url: request.url.href }, 'background revalidation failed');
@@ -230,9 +245,32 @@ export class CacheEngine {
   }
 
   /**
+   * The origin's answer to a GraphQL query, its body read before anything is relayed (up to
+   * MAX_OBJECT_BYTES; a larger one streams on and is not stored) so that a result with `errors`
+   * or one that is not JSON is not stored, and Cache-Status can say so (`bodyNotStored`). An
+   * origin failing mid-body is an upstream error answered before the status line.
+   */
+  private async screenQueryResponse(
+    request: ProxiedRequest,
+    result: OriginResult,
+  ): Promise<{ result: OriginResult; bodyNotStored: string | undefined }> {
+    const { response } = result;
+    let read;
+    try {
+      read = await readBoundedBody(response.body, this.policy.maxObjectBytes, declaredContentLength(response.headers['content-length']));
+    } catch (error) {
+      throw toUpstreamError(error, request.url);
+    }
+    if (!read.complete) return { result: { ...result, response: { ...response, body: read.body } as typeof response }, bodyNotStored: undefined };
+    const bodyNotStored = response.statusCode === 304 ? undefined : whyGraphqlResponseNotStored(read.body);
+    return { result: { ...result, response: { ...response, body: Readable.from([read.body]) } as typeof response }, bodyNotStored };
+  }
+
+  /**
    * Wraps an origin response for relaying, with this cache's own fields and, when the storage
    * plan says so (RFC 9111 §3), a sink that stores the body once it has arrived completely.
-   * `directives` are the request's, undefined for methods the cache does not store.
+   * `directives` are the request's, undefined for methods the cache does not store;
+   * `bodyNotStored` says why a body already read must not be stored (a GraphQL result with errors).
    */
   private originResponse(
     request: ProxiedRequest,
@@ -240,6 +278,7 @@ export class CacheEngine {
     fwd: ForwardReason,
     directives: RequestDirectives | undefined,
     settle: () => void,
+    bodyNotStored?: string,
   ): OriginResponse {
     const { response, responseTime } = result;
     const responseHeaders = response.headers as HeaderMap;
@@ -251,6 +290,7 @@ export class CacheEngine {
       const plan = planStorage(
         {
           method: request.method,
+          cacheablePost: request.cacheablePost,
           requestHeaders: request.headers,
           requestDirectives: directives,
           status: response.statusCode,
@@ -262,7 +302,9 @@ export class CacheEngine {
         },
         this.policy,
       );
-      if (plan.store) {
+      if (plan.store && bodyNotStored !== undefined) {
+        notStored = bodyNotStored;
+      } else if (plan.store) {
         entry = createStoredResponse(
           {
             key: request.key,

@@ -4,6 +4,7 @@ import { isProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LookupRequest } from '../cache/lookup.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
+import { readGraphqlPost, type GraphqlPost } from './graphql-post.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
@@ -21,7 +22,11 @@ export interface DataPlaneListenerOptions {
   admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** Reverse-proxy mode: what of an error the client may see (origin addresses stay in the logs). */
   publicError?: ((error: unknown) => unknown) | undefined;
+  /** GRAPHQL_MAX_BODY_BYTES: the largest POST body on a GraphQL route read to be classified (default 64 KiB). */
+  graphqlMaxBodyBytes?: number | undefined;
 }
+
+const DEFAULT_GRAPHQL_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The data port's request listener, straight on `node:http`: proxied requests (`/http/…`, or
@@ -32,7 +37,7 @@ export interface DataPlaneListenerOptions {
  * control-plane paths reach the Express app.
  */
 export function createDataPlaneListener(options: DataPlaneListenerOptions): RequestListener {
-  const { engine, resolve, next } = options;
+  const { resolve, next } = options;
   return function dataPlaneListener(req: IncomingMessage, res: ServerResponse): void {
     options.reporter.begin(req);
     if (options.admit?.(req, res) === false) return;
@@ -47,18 +52,46 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       next(req, res);
       return;
     }
-    const request = { method: req.method ?? 'GET', headers: req.headers, key: target.key };
-    const found = engine.readVariants(request);
-    if (found instanceof Promise) {
+    if (req.method === 'POST' && target.graphql === true) {
       const resolved = target;
-      found.then(
-        (variants) => lookUpAndRespond(options, req, res, resolved, request, engine.lookUp(request, variants)),
-        (error: unknown) => fail(options, req, res, error),
+      readGraphqlPost(req, target.url, target.key, options.graphqlMaxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES).then(
+        (graphql) => lookUpThenRespond(options, req, res, resolved, graphql),
+        (error: unknown) => {
+          // CLIENT_BODY_TIMEOUT_MS: admission has already answered 408; a client gone needs no answer.
+          if (res.headersSent || res.destroyed || req.destroyed) return;
+          fail(options, req, res, error);
+        },
       );
       return;
     }
-    lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, found));
+    lookUpThenRespond(options, req, res, target, undefined);
   };
+}
+
+/** Reads the stored variants (synchronously when the store is in memory), looks up, and responds. */
+function lookUpThenRespond(
+  options: DataPlaneListenerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ResolvedTarget,
+  graphql: GraphqlPost | undefined,
+): void {
+  const { engine } = options;
+  const request = {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    key: graphql?.key ?? target.key,
+    cacheablePost: graphql?.cacheablePost,
+  };
+  const found = engine.readVariants(request);
+  if (found instanceof Promise) {
+    found.then(
+      (variants) => lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, variants), graphql),
+      (error: unknown) => fail(options, req, res, error),
+    );
+    return;
+  }
+  lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, found), graphql);
 }
 
 /** Executes the lookup's decision: a fresh hit synchronously, everything else through the engine. */
@@ -69,6 +102,7 @@ function lookUpAndRespond(
   target: ResolvedTarget,
   request: LookupRequest,
   decision: Decision,
+  graphql: GraphqlPost | undefined,
 ): void {
   const { engine, reporter } = options;
   const responder = new StreamResponder(res, reporter.requestId(req));
@@ -80,6 +114,7 @@ function lookUpAndRespond(
   forwardThroughCache(engine, req, res, target, decision, {
     reporter,
     responder,
+    graphql,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
 

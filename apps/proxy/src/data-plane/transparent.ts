@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
+import type { GraphqlPost } from './graphql-post.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
@@ -75,18 +76,22 @@ export async function forwardThroughCache(
   options: {
     reporter: RequestReporter;
     responder: Responder;
+    /** A POST on a GraphQL route, its body already read (see readGraphqlPost). */
+    graphql?: GraphqlPost | undefined;
   },
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const forwardHeaders = originRequestHeaders(req, target);
+  const { graphql } = options;
   const request: ProxiedRequest = {
     method,
     url: target.url,
-    key: target.key,
+    key: graphql?.key ?? target.key,
+    cacheablePost: graphql?.cacheablePost,
     headers: req.headers,
     forwardHeaders,
     // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.
-    body: hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
+    body: graphql !== undefined ? graphql.body : hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
   };
