@@ -107,26 +107,36 @@ export const CacheRuleSchema = z
   .strict();
 export type CacheRule = z.output<typeof CacheRuleSchema>;
 
+/**
+ * Conflicts between rules that each rule's schema cannot see: duplicate names, and actions that
+ * have no effect with `bypass: true`. Reads the raw document as well as the parsed one (only the
+ * presence of fields matters), so a loader can report them beside other problems.
+ */
+export function findRuleConflicts(rules: readonly unknown[]): { path: (string | number)[]; message: string }[] {
+  const conflicts: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Map<string, number>();
+  rules.forEach((value, index) => {
+    if (typeof value !== 'object' || value === null) return;
+    const rule = value as Record<string, unknown>;
+    if (typeof rule.name === 'string') {
+      const first = seen.get(rule.name);
+      if (first !== undefined) conflicts.push({ path: ['rules', index, 'name'], message: `duplicate rule name (also rules[${first}])` });
+      else seen.set(rule.name, index);
+    }
+    if (rule.bypass === true) {
+      for (const field of ['key', 'ttl', 'tags', 'graphql', 'storeStatuses'] as const) {
+        if (rule[field] !== undefined) conflicts.push({ path: ['rules', index, field], message: `"${field}" has no effect with bypass: true` });
+      }
+    }
+  });
+  return conflicts;
+}
+
 export const CacheRulesFileSchema = z
   .object({ rules: z.array(CacheRuleSchema).max(1000) })
   .strict()
   .superRefine((file, ctx) => {
-    const seen = new Map<string, number>();
-    file.rules.forEach((rule, index) => {
-      const first = seen.get(rule.name);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['rules', index, 'name'], message: `duplicate rule name (also rules[${first}])` });
-      } else {
-        seen.set(rule.name, index);
-      }
-      if (rule.bypass === true) {
-        for (const field of ['key', 'ttl', 'tags', 'graphql', 'storeStatuses'] as const) {
-          if (rule[field] !== undefined) {
-            ctx.addIssue({ code: 'custom', path: ['rules', index, field], message: `"${field}" has no effect with bypass: true` });
-          }
-        }
-      }
-    });
+    for (const conflict of findRuleConflicts(file.rules)) ctx.addIssue({ code: 'custom', ...conflict });
   });
 export type CacheRulesFile = z.output<typeof CacheRulesFileSchema>;
 

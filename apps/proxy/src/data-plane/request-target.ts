@@ -183,3 +183,21 @@ export function createReverseResolver(
     return publicHost === undefined ? resolved : { ...resolved, publicHost };
   };
 }
+
+/**
+ * How a URL typed into the rules tester (`rules.test`) is resolved, as a request for it would
+ * be: in the forward modes an absolute http(s) URL (parseTargetUrl); in reverse-proxy mode a
+ * path (starting with `/`) under ORIGIN_URL, refused like the reverse resolver refuses it.
+ * Throws ProxyError PROXY_ERR_INVALID_URL (or PROXY_ERR_PATH_OUTSIDE_BASE) for a bad URL.
+ */
+export function targetUrlResolver(originUrl: URL | undefined): (text: string) => URL {
+  if (originUrl === undefined) return (text) => parseTargetUrl(text);
+  const reverse = createReverseResolver(originUrl);
+  return (text) => {
+    const path = text.startsWith('/') ? text : undefined;
+    if (path === undefined) {
+      throw new ProxyError('PROXY_ERR_INVALID_URL', `Expected a path starting with / (reverse-proxy mode: resolved against ORIGIN_URL), got ${JSON.stringify(text.slice(0, 100))}`);
+    }
+    return reverse({ url: path, headers: {} })!.url;
+  };
+}
