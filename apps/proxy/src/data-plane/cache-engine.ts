@@ -36,6 +36,8 @@ export interface ProxiedRequest extends OriginRequest, LookupRequest {
   readonly headers: HeaderMap;
   /** `?ttl=` override of the freshness lifetime, in seconds. */
   readonly ttlOverrideSec?: number | undefined;
+  /** Why a request that could have been cached is relayed without the cache (Cache-Status `detail`), e.g. `graphql-mutation`. */
+  readonly bypassDetail?: string | undefined;
 }
 
 /** The decision of {@link lookUp} over stored responses. */
@@ -208,7 +210,7 @@ export class CacheEngine {
     if (isUnsafeMethod(request.method)) {
       for (const url of invalidationTargets(request.url, response.statusCode, response.headers)) void this.store.invalidate(url);
     }
-    const origin = this.originResponse(request, result, 'method', undefined, noop);
+    const origin = this.originResponse(request, result, 'method', undefined, noop, request.bypassDetail);
     this.stats.record('bypass');
     await responder.relay(origin);
     return 'bypass';
@@ -270,7 +272,8 @@ export class CacheEngine {
    * Wraps an origin response for relaying, with this cache's own fields and, when the storage
    * plan says so (RFC 9111 §3), a sink that stores the body once it has arrived completely.
    * `directives` are the request's, undefined for methods the cache does not store;
-   * `bodyNotStored` says why a body already read must not be stored (a GraphQL result with errors).
+   * `bodyNotStored` says why a body already read must not be stored (a GraphQL result with errors),
+   * or, for a request relayed without the cache, why it was (its `bypassDetail`).
    */
   private originResponse(
     request: ProxiedRequest,
@@ -285,7 +288,7 @@ export class CacheEngine {
     const via = viaWithOurs(headerValue(responseHeaders, 'via'));
     const upstreamCacheStatus = headerValue(responseHeaders, 'cache-status');
     let entry: StoredResponse | undefined;
-    let notStored: string | undefined;
+    let notStored: string | undefined = directives === undefined ? bodyNotStored : undefined;
     if (directives !== undefined) {
       const plan = planStorage(
         {

@@ -88,6 +88,7 @@ export async function forwardThroughCache(
     url: target.url,
     key: graphql?.key ?? target.key,
     cacheablePost: graphql?.cacheablePost,
+    bypassDetail: graphql !== undefined && !graphql.cacheablePost ? `graphql-${graphql.kind}` : undefined,
     headers: req.headers,
     forwardHeaders,
     // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.
