@@ -1,5 +1,5 @@
 import type { ForwardReason } from './cache-status.js';
-import { hasOriginOnlyConditional } from './conditional.js';
+import { hasCacheAnswerableConditional, hasOriginOnlyConditional } from './conditional.js';
 import type { HeaderMap } from './headers.js';
 import { parseRequestDirectives, type RequestDirectives } from './request-directives.js';
 import { decideReuse, selectVariant, type ReusableResponse } from './reuse.js';
@@ -96,7 +96,10 @@ export function lookUp<T extends LookupCandidate>(
   if (!isCacheableRequest(request)) return { action: 'pass', fwd: 'method', directives };
   // RFC 9110 §13.1: If-Match and If-Unmodified-Since only the origin can evaluate; its answer may
   // still be stored.
-  if (hasOriginOnlyConditional(request.headers)) {
+  // On a POST every precondition is the origin's to evaluate, If-None-Match included (RFC 9110
+  // §13.1.1, §13.1.2: 412, never 304); §4.3.2's cache-answered 304 is for GET and HEAD.
+  const preconditions = maySendConditional(request) ? hasOriginOnlyConditional(request.headers) : hasAnyPrecondition(request.headers);
+  if (preconditions) {
     return { action: 'forward', fwd: 'request', stored: undefined, directives, coalesce: false };
   }
   const entry = selectVariant(variants, request.headers);
@@ -123,6 +126,10 @@ export function lookUp<T extends LookupCandidate>(
   // §4.3.1: a stored response with validators is validated rather than fetched anew.
   const validate = entry.hasValidators && maySendConditional(request);
   return { action: validate ? 'validate' : 'forward', fwd: reuse.fwd, stored: entry, directives, coalesce };
+}
+
+function hasAnyPrecondition(headers: HeaderMap): boolean {
+  return hasOriginOnlyConditional(headers) || hasCacheAnswerableConditional(headers) || headers['if-range'] !== undefined;
 }
 
 /**

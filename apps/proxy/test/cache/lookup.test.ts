@@ -131,6 +131,12 @@ describe('lookUp: a cacheable POST (a GraphQL query keyed on its body)', () => {
     expect(maySendConditional(query())).toBe(false);
   });
 
+  it('forwards a query with any precondition to the origin, which evaluates it (RFC 9110 §13.1.1: 412, never 304)', () => {
+    for (const field of ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since']) {
+      expect(lookUp(query({ [field]: '"x"' }), [stored()], at(10))).toMatchObject({ action: 'forward', fwd: 'request', stored: undefined, coalesce: false });
+    }
+  });
+
   it('passes a POST without the flag, and never treats another method with the flag as cacheable', () => {
     expect(lookUp({ method: 'POST', headers: {} }, [stored()], at(10))).toMatchObject({ action: 'pass' });
     expect(lookUp({ method: 'PUT', headers: {}, cacheablePost: true }, [stored()], at(10))).toMatchObject({ action: 'pass' });
