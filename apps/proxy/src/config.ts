@@ -316,6 +316,7 @@ export const ConfigSchema = z
     ADMIN_AUTH_FAILURE_LIMIT: integer('ADMIN_AUTH_FAILURE_LIMIT', 10, 1, 1_000_000),
     ADMIN_AUTH_FAILURE_WINDOW_MS: integer('ADMIN_AUTH_FAILURE_WINDOW_MS', 60_000, 1, 86_400_000),
     WEBSOCKET_IDLE_TIMEOUT_MS: integer('WEBSOCKET_IDLE_TIMEOUT_MS', 60_000, 1),
+    CACHE_RULES_FILE: setting('CACHE_RULES_FILE', '', optionalText, 'a file path'),
     GRAPHQL_MAX_BODY_BYTES: byteSize('GRAPHQL_MAX_BODY_BYTES', '64KiB', 0),
   })
   .superRefine((config, ctx) => {

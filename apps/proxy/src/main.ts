@@ -5,7 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import type { TryRequestResult } from '@caching-proxy/shared';
 import { parseWarmFile, type WarmOutcome } from './control-plane/warm.js';
 import { createLogger } from './logger.js';
-import { createServer } from './server.js';
+import { createServer, type ProxyServer } from './server.js';
+import { formatRuleProblem, readRulesFileSync } from './rules/rules-file.js';
+import { RulesFileError } from './rules/rule-book.js';
 import { describeListening } from './startup-line.js';
 import { isFirstWorker, isPrimaryOfWorkers, runPrimary, useKernelScheduling } from './workers.js';
 
@@ -41,6 +43,11 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   if (isPrimaryOfWorkers(config)) {
+    // Checked once here too, so that a bad rules file stops the primary rather than every worker.
+    if (config.CACHE_RULES_FILE !== undefined) {
+      const rules = readRulesFileSync(config.CACHE_RULES_FILE);
+      if (!rules.ok) refuseRulesFile(new RulesFileError(config.CACHE_RULES_FILE, rules.problems));
+    }
     useKernelScheduling();
     runPrimary(config, logger);
     return;
@@ -54,7 +61,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const proxy = createServer({ config, logger });
+  let proxy: ProxyServer;
+  try {
+    proxy = createServer({ config, logger });
+  } catch (error) {
+    if (error instanceof RulesFileError) refuseRulesFile(error);
+    throw error;
+  }
 
   const data = await listen(proxy.dataServer, config.PORT, config.HOST);
   const admin = await listen(proxy.adminServer, config.ADMIN_PORT, config.ADMIN_HOST);
@@ -115,6 +128,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGHUP reloads the cache rules; a file with problems keeps the active rules.
+  process.on('SIGHUP', () => {
+    const file = config.CACHE_RULES_FILE;
+    void proxy.rules.reload().then(
+      (result) => {
+        if (result.ok) logger.info({ file, rules: result.rules }, 'cache rules reloaded');
+        else {
+          logger.error(
+            { file, problems: result.problems.map((p) => formatRuleProblem(file ?? 'CACHE_RULES_FILE', p)) },
+            'cache rules not reloaded: the file has problems; the active rules stay',
+          );
+        }
+      },
+      (error: unknown) => logger.error({ err: error, file }, 'cache rules reload failed'),
+    );
+  });
+}
+
+/** Startup with an invalid rules file: every problem with its line, no stack, exit status 1. */
+function refuseRulesFile(error: RulesFileError): never {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {

@@ -22,7 +22,9 @@ import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-
 import { admitClient, type ClientAccessPolicy } from './data-plane/client-access.js';
 import { checkFraming, createRequestAdmission } from './data-plane/request-admission.js';
 import { RequestFieldPolicy } from './data-plane/request-fields.js';
-import { createForwardResolver, createReverseResolver } from './data-plane/request-target.js';
+import { createForwardResolver, createReverseResolver, targetUrlResolver } from './data-plane/request-target.js';
+import { FileRuleBook } from './rules/rule-book.js';
+import type { RuleBook } from './rules/types.js';
 import { createGuardedServer } from './http-server.js';
 import { WebSocketTunnels } from './data-plane/websocket-tunnel.js';
 import type { Logger } from './logger.js';
@@ -50,6 +52,8 @@ export interface ServerDeps {
   stats?: Stats;
   /** Replaces the cache lookup (tests count its calls). */
   lookUp?: typeof lookUp;
+  /** The cache rules; by default read from CACHE_RULES_FILE (throws RulesFileError when it is invalid). */
+  rules?: RuleBook;
 }
 
 export interface ProxyServer {
@@ -59,6 +63,8 @@ export interface ProxyServer {
   adminServer: Server;
   engine: CacheEngine;
   store: CacheStore & CacheAdmin;
+  /** The cache rules (CACHE_RULES_FILE): applied by the data plane, read and reloaded by the control plane and SIGHUP. */
+  rules: RuleBook;
   stats: Stats;
   history: OutcomeHistory;
   metrics: Metrics;
@@ -92,10 +98,20 @@ function dataPortControlRoutes(controlPlane: ControlPlaneDeps, authLimit: expres
   return routes;
 }
 
-/** Builds the proxy from its dependencies without opening a socket (main.ts and tests listen). */
+/**
+ * Builds the proxy from its dependencies without opening a socket (main.ts and tests listen).
+ * Throws RulesFileError when CACHE_RULES_FILE is invalid (every problem, with its line).
+ */
 export function createServer(deps: ServerDeps): ProxyServer {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  const rules =
+    deps.rules ??
+    FileRuleBook.open({
+      file: config.CACHE_RULES_FILE,
+      resolveUrl: targetUrlResolver(config.ORIGIN_URL === undefined ? undefined : new URL(config.ORIGIN_URL)),
+      clock,
+    });
   const stats = deps.stats ?? new Stats(clock);
   const replicaId = newReplicaId();
   const redisBackend =
@@ -154,6 +170,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
     },
     observer: metrics,
     lookUp: deps.lookUp,
+    rules,
+    admin: store,
   });
 
   const history = new OutcomeHistory(stats.counters, clock);
@@ -174,6 +192,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     replicaId,
     sharedStats,
     tryRequest: (url, method) => tryThroughDataPort({ dataServer: listening.dataServer, agent: loopback, originUrl, url, method }),
+    rules,
   };
 
   // One budget of failed authentications per address, on both listeners.
@@ -284,6 +303,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     adminServer,
     engine,
     store,
+    rules,
     stats,
     history,
     metrics,

@@ -39,6 +39,10 @@ export function runPrimary(config: Config, logger: Logger): void {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Each worker holds its own cache rules: SIGHUP reloads them all.
+  process.on('SIGHUP', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  });
 }
 
 /** Set before forking: workers accept connections themselves. */

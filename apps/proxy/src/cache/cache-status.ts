@@ -12,6 +12,8 @@ export interface CacheStatusParams {
   ttlSec?: number;
   key?: string;
   detail?: string;
+  /** Name of the cache rule that matched the request: the extension parameter `rule` (RFC 9211 §2.8). */
+  rule?: string | undefined;
 }
 
 /** RFC 8941 §3.3.4 token. */
@@ -32,6 +34,7 @@ export function formatCacheStatus(params: CacheStatusParams): string {
   if (params.ttlSec !== undefined) value += `; ttl=${params.ttlSec}`;
   if (params.key !== undefined) value += `; key=${sfString(params.key)}`;
   if (params.detail) value += `; detail=${TOKEN.test(params.detail) ? params.detail : sfString(params.detail)}`;
+  if (params.rule !== undefined) value += `; rule=${sfString(params.rule)}`;
   return value;
 }
 

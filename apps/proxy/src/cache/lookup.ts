@@ -21,6 +21,8 @@ export interface LookupRequest {
    * GET; never validated (see maySendConditional), never invalidating (§4.4 is for unsafe requests).
    */
   readonly cacheablePost?: boolean | undefined;
+  /** A cache rule says `bypass`: never answered from storage, never stored. */
+  readonly bypass?: boolean | undefined;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface LookupRequest {
  * - `forward`: go to the origin without validators. `stored` is the selected response when there
  *   is one (it may still answer after an origin error, RFC 5861 §4).
  * - `only-if-cached-miss`: the client sent only-if-cached and nothing can answer (§5.2.1.7: 504).
- * - `pass`: a method this cache does not answer from storage (§4.4 may invalidate after it).
+ * - `pass`: a method this cache does not answer from storage (§4.4 may invalidate after it), or
+ *   a request a cache rule bypasses (`fwd: 'bypass'`): relayed, never stored.
  *
  * `coalesce` says whether concurrent requests for the key may share one origin request: not when
  * the client asked for validation (its `no-cache` or a precondition only the origin evaluates).
@@ -56,7 +59,7 @@ export type CacheLookup<T extends LookupCandidate = LookupCandidate> =
       readonly coalesce: boolean;
     }
   | { readonly action: 'only-if-cached-miss'; readonly directives: RequestDirectives }
-  | { readonly action: 'pass'; readonly fwd: 'method'; readonly directives: RequestDirectives };
+  | { readonly action: 'pass'; readonly fwd: 'method' | 'bypass'; readonly directives: RequestDirectives };
 
 /** Methods whose responses this cache stores and reuses (RFC 9111 §2: GET, and HEAD served from it). */
 export function isCacheableMethod(method: string): boolean {
@@ -94,6 +97,7 @@ export function lookUp<T extends LookupCandidate>(
 ): CacheLookup<T> {
   const directives = parseRequestDirectives(request.headers);
   if (!isCacheableRequest(request)) return { action: 'pass', fwd: 'method', directives };
+  if (request.bypass === true) return { action: 'pass', fwd: 'bypass', directives };
   // RFC 9110 §13.1: If-Match and If-Unmodified-Since only the origin can evaluate; its answer may
   // still be stored.
   // On a POST every precondition is the origin's to evaluate, If-None-Match included (RFC 9110

@@ -7,6 +7,27 @@ import { responseTags } from './tags.js';
 import { responseCacheDirectives } from './targeted-cache-control.js';
 import { parseVary } from './vary.js';
 
+/** A cache rule's freshness settings (rules/), seconds; undefined where the rule says nothing. */
+export interface RuleTtl {
+  readonly defaultSec?: number | undefined;
+  readonly overrideSec?: number | undefined;
+  readonly minSec?: number | undefined;
+  readonly maxSec?: number | undefined;
+  readonly staleWhileRevalidateSec?: number | undefined;
+  readonly staleIfErrorSec?: number | undefined;
+}
+
+/**
+ * What the cache rule matching a request (rules/) changes in the storage plan of its response:
+ * freshness settings, tags added to the stored response, statuses stored beyond the defaults.
+ * Rules change lifetimes, never storability: what RFC 9111 §3 forbids stays unstored.
+ */
+export interface StorageRule {
+  readonly ttl?: RuleTtl | undefined;
+  readonly tags?: readonly string[] | undefined;
+  readonly storeStatuses?: ReadonlySet<number> | undefined;
+}
+
 /** The cache policy settings the storage plan reads (from the configuration). */
 export interface CachePolicySettings {
   /** Targeted cache-control fields, in precedence order (RFC 9213), e.g. CDN-Cache-Control. */
@@ -62,6 +83,8 @@ export interface FreshnessInput {
    * parameter must not make a response be reused longer than its origin allows.
    */
   readonly overrideTtlSec?: number | undefined;
+  /** The matching cache rule's ttl and tags (see StorageRule). */
+  readonly rule?: StorageRule | undefined;
 }
 
 /**
@@ -85,7 +108,7 @@ function freshnessFrom(
     requestTimeMs: input.requestTime,
     responseTimeMs: input.responseTime,
   });
-  let { lifetimeSec } = determineFreshnessLifetime({
+  const determined = determineFreshnessLifetime({
     status: input.status,
     responseHeaders: input.headers,
     responseDirectives: directives,
@@ -93,12 +116,15 @@ function freshnessFrom(
     responseTimeMs: input.responseTime,
     defaultTtlSec: settings.defaultTtlSec,
   });
+  const ttl = input.rule?.ttl;
+  let lifetimeSec = ttl === undefined ? determined.lifetimeSec : ruleLifetimeSec(ttl, determined);
   // A ?ttl= override caps the freshness left from now; it never extends what the origin allows.
   if (input.overrideTtlSec !== undefined) lifetimeSec = Math.min(lifetimeSec, initialAgeSec + input.overrideTtlSec);
   const staleAt = input.responseTime + (lifetimeSec - initialAgeSec) * 1000;
   const hasValidators = input.headers.etag !== undefined || input.headers['last-modified'] !== undefined;
-  const staleWhileRevalidateSec = deltaSeconds(directives, 'stale-while-revalidate') ?? 0;
-  const staleIfErrorSec = deltaSeconds(directives, 'stale-if-error') ?? 0;
+  // RFC 5861 windows: the response's own, else the rule's default.
+  const staleWhileRevalidateSec = deltaSeconds(directives, 'stale-while-revalidate') ?? ttl?.staleWhileRevalidateSec ?? 0;
+  const staleIfErrorSec = deltaSeconds(directives, 'stale-if-error') ?? ttl?.staleIfErrorSec ?? 0;
   if (staleAt <= input.responseTime && !hasValidators && staleWhileRevalidateSec === 0 && staleIfErrorSec === 0) {
     return undefined;
   }
@@ -116,8 +142,25 @@ function freshnessFrom(
     staleWhileRevalidateSec,
     staleIfErrorSec,
     hasValidators,
-    tags: responseTags(input.headers),
+    tags: input.rule?.tags?.length ? [...new Set([...responseTags(input.headers), ...input.rule.tags])] : responseTags(input.headers),
   };
+}
+
+/** Sources of a freshness lifetime the response states itself (RFC 9111 §4.2.1); the others are heuristics. */
+const STATED_LIFETIME = new Set(['s-maxage', 'max-age', 'expires']);
+
+/**
+ * A rule's freshness lifetime: `default` for a response that states none of its own (no
+ * s-maxage, max-age or Expires: it replaces the heuristics of §4.2.2, CACHE_TTL included),
+ * `override` instead of any, then clamped to [`min`, `max`]. Seconds.
+ */
+export function ruleLifetimeSec(ttl: RuleTtl, determined: { lifetimeSec: number; source: string }): number {
+  let lifetimeSec = determined.lifetimeSec;
+  if (ttl.overrideSec !== undefined) lifetimeSec = ttl.overrideSec;
+  else if (ttl.defaultSec !== undefined && !STATED_LIFETIME.has(determined.source)) lifetimeSec = ttl.defaultSec;
+  if (ttl.minSec !== undefined) lifetimeSec = Math.max(lifetimeSec, ttl.minSec);
+  if (ttl.maxSec !== undefined) lifetimeSec = Math.min(lifetimeSec, ttl.maxSec);
+  return lifetimeSec;
 }
 
 export interface StoragePlanInput extends FreshnessInput {
@@ -155,7 +198,7 @@ export function planStorage(input: StoragePlanInput, settings: CachePolicySettin
     responseDirectives: directives,
     varyNames,
     useExpires,
-    extraStatuses: settings.extraStatuses,
+    extraStatuses: storedStatuses(settings.extraStatuses, input.rule?.storeStatuses),
   });
   if (reason !== undefined) return { store: false, reason };
   // §5.2.1.5: a request with no-store must not have its response stored.
@@ -167,4 +210,11 @@ export function planStorage(input: StoragePlanInput, settings: CachePolicySettin
   const freshness = freshnessFrom(input, directives, useExpires, settings);
   if (freshness === undefined) return { store: false, reason: 'stale-on-arrival' };
   return { store: true, freshness, varyNames: varyNames as string[] };
+}
+
+/** CACHE_EXTRA_STATUSES joined with a rule's `storeStatuses`. */
+function storedStatuses(configured: ReadonlySet<number> | undefined, rule: ReadonlySet<number> | undefined): ReadonlySet<number> | undefined {
+  if (rule === undefined || rule.size === 0) return configured;
+  if (configured === undefined || configured.size === 0) return rule;
+  return new Set([...configured, ...rule]);
 }

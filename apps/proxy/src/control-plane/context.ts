@@ -3,6 +3,7 @@ import type { CacheBackend, TryRequestResult } from '@caching-proxy/shared';
 import type { OutcomeHistory } from '../stats/history.js';
 import type { Clock } from '../clock.js';
 import type { Stats, StatsCounters } from '../stats/stats.js';
+import type { RuleBook } from '../rules/types.js';
 import type { CacheAdmin } from '../storage/types.js';
 import { bearerToken, isBrowserRequest, isLoopbackAddress } from './auth.js';
 
@@ -25,6 +26,8 @@ export interface ControlPlaneDeps {
   } | undefined;
   /** Sends a request through the data plane, as a client would (the dashboard's "Try it"). */
   tryRequest: (url: string, method: 'GET' | 'HEAD') => Promise<TryRequestResult>;
+  /** The cache rules of this replica (CACHE_RULES_FILE): state, reload, test. */
+  rules: RuleBook;
 }
 
 /** The listener a control-plane request arrived on. */

@@ -14,7 +14,9 @@ import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RequestObserver } from '../stats/observer.js';
 import type { Outcome, Stats } from '../stats/stats.js';
-import type { CacheStore, MaybePromise, StoredResponse } from '../storage/types.js';
+import type { CacheAdmin, CacheStore, MaybePromise, StoredResponse } from '../storage/types.js';
+import { FileRuleBook } from '../rules/rule-book.js';
+import type { AppliedRule, RuleBook } from '../rules/types.js';
 import { OriginExchange, VIA, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
 import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
@@ -38,6 +40,10 @@ export interface ProxiedRequest extends OriginRequest, LookupRequest {
   readonly ttlOverrideSec?: number | undefined;
   /** Why a request that could have been cached is relayed without the cache (Cache-Status `detail`), e.g. `graphql-mutation`. */
   readonly bypassDetail?: string | undefined;
+  /** The cache rule that matched (its URL and key are this request's `url` and `key`). */
+  readonly rule?: AppliedRule | undefined;
+  /** The matched rule says `bypass` (see LookupRequest). */
+  readonly bypass?: boolean | undefined;
 }
 
 /** The decision of {@link lookUp} over stored responses. */
@@ -56,6 +62,13 @@ export interface CacheEngineOptions {
   observer?: RequestObserver | undefined;
   /** The lookup (cache/lookup.ts); replaceable so that tests can count its calls. */
   lookUp?: typeof lookUp | undefined;
+  /** The cache rules (CACHE_RULES_FILE); none by default. */
+  rules?: RuleBook | undefined;
+  /**
+   * Purges by prefix and tag for rules' `invalidate`: the store's admin interface, so that the
+   * invalidation fences apply and Redis replicas see them.
+   */
+  admin?: Pick<CacheAdmin, 'purgePrefix' | 'purgeTag'> | undefined;
 }
 
 const NOT_CACHED = () =>
@@ -77,6 +90,9 @@ export class CacheEngine {
   readonly stats: Stats;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The cache rules every front end applies once a request's target is resolved. */
+  readonly rules: RuleBook;
+  private readonly admin: Pick<CacheAdmin, 'purgePrefix' | 'purgeTag'> | undefined;
   private readonly policy: CachePolicySettings;
   private readonly store: GuardedStore;
   private readonly origin: OriginExchange;
@@ -90,6 +106,8 @@ export class CacheEngine {
     this.clock = options.clock;
     this.logger = options.logger;
     this.policy = options.policy;
+    this.rules = options.rules ?? FileRuleBook.open({ file: undefined, resolveUrl: (text) => new URL(text) });
+    this.admin = options.admin;
     this.lookUpFn = options.lookUp ?? lookUp;
     this.store = new GuardedStore(options.store, options.stats, options.logger);
     this.origin = new OriginExchange({ agent: options.agent, guard: options.guard, clock: options.clock, observer: options.observer });
@@ -99,7 +117,7 @@ export class CacheEngine {
 
   /** The stored variants a request may be answered from: none for requests the cache does not answer. */
   readVariants(request: LookupRequest & { readonly key: string }): MaybePromise<readonly StoredResponse[] | undefined> {
-    return isCacheableRequest(request) ? this.store.getVariants(request.key) : undefined;
+    return isCacheableRequest(request) && request.bypass !== true ? this.store.getVariants(request.key) : undefined;
   }
 
   /** The one decision for a request, over the variants {@link readVariants} returned. */
@@ -108,8 +126,8 @@ export class CacheEngine {
   }
 
   /** Answers synchronously with a fresh stored response (the hit path). */
-  serveFresh(request: LookupRequest, responder: Responder, decision: Extract<Decision, { action: 'serve' }>): 'hit' {
-    this.stored.serve(request, responder, decision.entry, 'hit', {});
+  serveFresh(request: LookupRequest & { readonly rule?: AppliedRule | undefined }, responder: Responder, decision: Extract<Decision, { action: 'serve' }>): 'hit' {
+    this.stored.serve(request, responder, decision.entry, 'hit', request.rule ? { rule: request.rule.rule.name } : {});
     return 'hit';
   }
 
@@ -130,14 +148,14 @@ export class CacheEngine {
       case 'only-if-cached-miss':
         throw NOT_CACHED();
       case 'pass':
-        return this.pass(request, responder);
+        return this.pass(request, responder, decision.fwd);
       default:
         return decision.coalesce ? this.forwardCoalesced(request, responder, decision) : this.forward(request, responder, decision, noop);
     }
   }
 
   private serve(request: ProxiedRequest, responder: Responder, entry: StoredResponse, outcome: ServedOutcome, status: CacheStatusParams): Outcome {
-    return this.stored.serve(request, responder, entry, outcome, status);
+    return this.stored.serve(request, responder, entry, outcome, request.rule ? { ...status, rule: request.rule.rule.name } : status);
   }
 
   /** Concurrent misses for one key wait for a single origin request, then look the key up again. */
@@ -187,7 +205,7 @@ export class CacheEngine {
       return this.serve(request, responder, answer.entry, 'stale', { fwd: 'stale', fwdStatus: answer.fwdStatus, detail: 'stale-if-error' });
     }
     let { result } = answer;
-    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result);
+    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.rule?.rule);
     let bodyNotStored: string | undefined;
     if (request.cacheablePost === true) {
       try {
@@ -203,17 +221,53 @@ export class CacheEngine {
     return 'miss';
   }
 
-  /** Other methods: forwarded without the cache; a success invalidates what they changed (§4.4). */
-  private async pass(request: ProxiedRequest, responder: Responder): Promise<Outcome> {
+  /**
+   * Other methods, and requests a rule bypasses: forwarded without the cache. A successful unsafe
+   * request invalidates what it changed (§4.4), and what its rule's `invalidate` lists.
+   */
+  private async pass(request: ProxiedRequest, responder: Responder, fwd: 'method' | 'bypass'): Promise<Outcome> {
     const result = await this.origin.send(request);
     const { response } = result;
     if (isUnsafeMethod(request.method)) {
       for (const url of invalidationTargets(request.url, response.statusCode, response.headers)) void this.store.invalidate(url);
+      const invalidate = request.rule?.rule.invalidate;
+      // Awaited before answering: the client's next read must not find what its write replaced.
+      if (invalidate !== undefined && response.statusCode >= 200 && response.statusCode < 400) {
+        await this.purgeForRule(request.rule!, request.url.origin, invalidate);
+      }
     }
-    const origin = this.originResponse(request, result, 'method', undefined, noop, request.bypassDetail);
+    const origin = this.originResponse(request, result, fwd, undefined, noop, request.bypassDetail);
     this.stats.record('bypass');
     await responder.relay(origin);
     return 'bypass';
+  }
+
+  /**
+   * A rule's `invalidate` after a successful unsafe request: each prefix as a URL prefix of the
+   * request's origin (`${origin}${prefix}`), each tag. Through the store's admin interface, so
+   * the invalidation fences apply and Redis replicas see it. A storage failure is logged.
+   */
+  private async purgeForRule(
+    applied: AppliedRule,
+    origin: string,
+    invalidate: NonNullable<AppliedRule['rule']['invalidate']>,
+  ): Promise<void> {
+    const admin = this.admin;
+    if (admin === undefined) return;
+    const purges = [
+      ...invalidate.prefixes.map((prefix) => () => admin.purgePrefix(`${origin}${prefix}`)),
+      ...invalidate.tags.map((tag) => () => admin.purgeTag(tag)),
+    ];
+    await Promise.all(
+      purges.map(async (purge) => {
+        try {
+          await purge();
+          applied.rule.count('invalidations');
+        } catch (error) {
+          this.logger.warn({ err: error, rule: applied.rule.name }, 'cache rule invalidation failed');
+        }
+      }),
+    );
   }
 
   /** RFC 5861 §3: one background request revalidates a response served stale. */
@@ -284,7 +338,12 @@ export class CacheEngine {
     bodyNotStored?: string,
   ): OriginResponse {
     const { response, responseTime } = result;
-    const responseHeaders = response.headers as HeaderMap;
+    const rule = request.rule?.rule;
+    // A rule's key headers join the response's Vary (RFC 9111 §4.1): stored, they select the
+    // variant like any Vary-named field; relayed, they tell caches downstream.
+    const responseHeaders = rule && rule.keyHeaders.length > 0 && directives !== undefined
+      ? withVaryNames(response.headers, rule.keyHeaders)
+      : (response.headers as HeaderMap);
     const via = viaWithOurs(headerValue(responseHeaders, 'via'));
     const upstreamCacheStatus = headerValue(responseHeaders, 'cache-status');
     let entry: StoredResponse | undefined;
@@ -302,6 +361,7 @@ export class CacheEngine {
           requestTime: result.requestTime,
           responseTime,
           overrideTtlSec: request.ttlOverrideSec,
+          rule,
         },
         this.policy,
       );
@@ -342,6 +402,7 @@ export class CacheEngine {
           stored: entry !== undefined,
           ttlSec: entry ? remainingTtlSec(entry, responseTime) : undefined,
           detail: notStored,
+          rule: rule?.name,
         },
         xCache: directives !== undefined ? 'MISS' : 'BYPASS',
         key: request.key,
@@ -350,7 +411,7 @@ export class CacheEngine {
     const preview = entry;
     const sink: StoreSink | undefined = preview && {
       maxObjectBytes: this.policy.maxObjectBytes,
-      commit: (body) => this.store.put(createStoredResponse({ ...preview, body }, preview)),
+      commit: (body) => this.store.put(createStoredResponse({ ...preview, body }, preview), rule && (() => rule.count('stores'))),
     };
     return new OriginResponse({
       status: response.statusCode,
@@ -366,6 +427,16 @@ export class CacheEngine {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+/** Response header fields with `names` joined to Vary (a `Vary: *` stays as it is). */
+function withVaryNames(headers: HeaderMap, names: readonly string[]): HeaderMap {
+  const vary = headerValue(headers, 'vary');
+  const listed = new Set((vary ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''));
+  if (listed.has('*')) return headers;
+  const missing = names.filter((name) => !listed.has(name));
+  if (missing.length === 0) return headers;
+  return { ...headers, vary: vary === undefined || vary.trim() === '' ? missing.join(', ') : `${vary}, ${missing.join(', ')}` };
+}
 
 /** The Age an origin (or an upstream cache) reported, for relayed responses that are not stored. */
 function ageHeaderSec(headers: HeaderMap): number {

@@ -35,17 +35,22 @@ export class GuardedStore {
     });
   }
 
-  /** Stores a variant; counted when the store accepted it. Never throws. */
-  put(entry: StoredResponse): void | Promise<void> {
+  /** Stores a variant; counted (and `onStored` called) when the store accepted it. Never throws. */
+  put(entry: StoredResponse, onStored?: () => void): void | Promise<void> {
     try {
       const stored = this.store.put(entry);
       if (!isPromise(stored)) {
-        if (stored) this.stats.recordStore();
+        if (stored) {
+          this.stats.recordStore();
+          onStored?.();
+        }
         return;
       }
       return stored.then(
         (ok) => {
-          if (ok) this.stats.recordStore();
+          if (!ok) return;
+          this.stats.recordStore();
+          onStored?.();
         },
         (error: unknown) => this.failed('put', error),
       );

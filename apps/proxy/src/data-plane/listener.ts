@@ -3,6 +3,8 @@ import { writeErrorResponse } from '../error-response.js';
 import { isProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LookupRequest } from '../cache/lookup.js';
+import { countRuleOutcome } from '../rules/rule-outcome.js';
+import type { AppliedRule } from '../rules/types.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
 import { readGraphqlPost, type GraphqlPost } from './graphql-post.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
@@ -31,13 +33,14 @@ const DEFAULT_GRAPHQL_MAX_BODY_BYTES = 64 * 1024;
 /**
  * The data port's request listener, straight on `node:http`: proxied requests (`/http/…`, or
  * every path in reverse-proxy mode) never enter Express, which costs several times the work of
- * a hit. The path reads: resolve the target → read the stored variants → look up (one pure
+ * a hit. The path reads: resolve the target → apply the first matching cache rule (its
+ * normalised URL and key replace the target's) → read the stored variants → look up (one pure
  * decision) → execute it. A fresh hit is answered synchronously when the store is in memory;
  * everything else executes the same decision in the cache engine. Only /proxy and the
  * control-plane paths reach the Express app.
  */
 export function createDataPlaneListener(options: DataPlaneListenerOptions): RequestListener {
-  const { resolve, next } = options;
+  const { engine, resolve, next } = options;
   return function dataPlaneListener(req: IncomingMessage, res: ServerResponse): void {
     options.reporter.begin(req);
     if (options.admit?.(req, res) === false) return;
@@ -52,10 +55,13 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       next(req, res);
       return;
     }
-    if (req.method === 'POST' && target.graphql === true) {
+    const method = req.method ?? 'GET';
+    const rule = engine.rules.apply({ method, url: target.url });
+    if (rule !== undefined) target = { ...target, url: rule.url, key: rule.key };
+    if (method === 'POST' && rule?.rule.graphql === true) {
       const resolved = target;
       readGraphqlPost(req, target.url, target.key, options.graphqlMaxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES).then(
-        (graphql) => lookUpThenRespond(options, req, res, resolved, graphql),
+        (graphql) => lookUpThenRespond(options, req, res, resolved, rule, graphql),
         (error: unknown) => {
           // CLIENT_BODY_TIMEOUT_MS: admission has already answered 408; a client gone needs no answer.
           if (res.headersSent || res.destroyed || req.destroyed) return;
@@ -64,24 +70,33 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       );
       return;
     }
-    lookUpThenRespond(options, req, res, target, undefined);
+    lookUpThenRespond(options, req, res, target, rule, undefined);
   };
 }
 
-/** Reads the stored variants (synchronously when the store is in memory), looks up, and responds. */
+/** A request as the lookup sees it, with the cache rule that matched it. */
+type RuleRequest = LookupRequest & { readonly key: string; readonly rule: AppliedRule | undefined };
+
+/**
+ * Reads the stored variants (synchronously when the store is in memory), looks up, and responds.
+ * `graphql`: a POST on a GraphQL route, its body read; a query has its own key.
+ */
 function lookUpThenRespond(
   options: DataPlaneListenerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
+  rule: AppliedRule | undefined,
   graphql: GraphqlPost | undefined,
 ): void {
   const { engine } = options;
-  const request = {
+  const request: RuleRequest = {
     method: req.method ?? 'GET',
     headers: req.headers,
     key: graphql?.key ?? target.key,
     cacheablePost: graphql?.cacheablePost,
+    rule,
+    bypass: rule?.rule.bypass,
   };
   const found = engine.readVariants(request);
   if (found instanceof Promise) {
@@ -100,7 +115,7 @@ function lookUpAndRespond(
   req: IncomingMessage,
   res: ServerResponse,
   target: ResolvedTarget,
-  request: LookupRequest,
+  request: RuleRequest,
   decision: Decision,
   graphql: GraphqlPost | undefined,
 ): void {
@@ -108,12 +123,15 @@ function lookUpAndRespond(
   const responder = new StreamResponder(res, reporter.requestId(req));
   reporter.setTarget(req, target.url);
   if (decision.action === 'serve') {
-    reporter.finish(req, res, engine.serveFresh(request, responder, decision));
+    const outcome = engine.serveFresh(request, responder, decision);
+    countRuleOutcome(request.rule, outcome);
+    reporter.finish(req, res, outcome);
     return;
   }
   forwardThroughCache(engine, req, res, target, decision, {
     reporter,
     responder,
+    rule: request.rule,
     graphql,
   }).catch((error: unknown) => fail(options, req, res, error));
 }

@@ -13,6 +13,7 @@ import { headerListToMap } from '../cache/headers.js';
 import type { RequestFieldPolicy } from './request-fields.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
 import { clientGoneSignal } from './transparent.js';
+import { countRuleOutcome } from '../rules/rule-outcome.js';
 
 /** `?ttl=` seconds: a non-negative integer, at most 2^31. */
 export function parseTtlParam(value: unknown): number | undefined {
@@ -111,10 +112,14 @@ export function createEnvelopeHandler(
       body = Buffer.from(envelope.body, envelope.body_encoding === 'base64' ? 'base64' : 'utf8');
     }
     const rawHeaders = Object.entries(envelope.headers).flat();
+    // The first matching cache rule: its normalised URL is both the key and what the origin gets.
+    const rule = engine.rules.apply({ method: envelope.method, url });
     const request: ProxiedRequest = {
       method: envelope.method,
-      url,
-      key: entryKeyFor(url),
+      url: rule?.url ?? url,
+      key: rule?.key ?? entryKeyFor(url),
+      rule,
+      bypass: rule?.rule.bypass,
       headers: headerListToMap(rawHeaders),
       forwardHeaders: options.requestFields.forwardHeaders(envelope.method, rawHeaders, { peerAddress: req.socket.remoteAddress }),
       body: options.requestFields.forwardsBody(envelope.method) ? body : undefined,
@@ -124,6 +129,7 @@ export function createEnvelopeHandler(
 
     res.setHeader('x-request-id', options.reporter.requestId(req));
     const outcome = await engine.handle(request, new EnvelopeResponder(res, request.key, options.maxEnvelopeBytes));
+    countRuleOutcome(rule, outcome);
     options.reporter.finish(req, res, outcome);
   };
 }

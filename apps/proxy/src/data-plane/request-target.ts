@@ -17,8 +17,6 @@ export interface ResolvedTarget {
   fields: RequestFieldPolicy;
   /** Reverse mode with PUBLIC_HOSTS: the accepted Host name, lowercase, without port. */
   publicHost?: string | undefined;
-  /** The applied rule says `graphql: true`: a POST's body is read and a GraphQL query cached (graphql-post.ts). */
-  graphql?: boolean | undefined;
 }
 
 /**

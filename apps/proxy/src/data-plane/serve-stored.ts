@@ -89,6 +89,7 @@ export class StoredResponseServer {
     if (
       outcome === 'hit' &&
       cacheStatus.detail === undefined &&
+      cacheStatus.rule === undefined &&
       requestHeaders.range === undefined &&
       !hasCacheAnswerableConditional(requestHeaders) &&
       !statusHasNoBody(entry.status)

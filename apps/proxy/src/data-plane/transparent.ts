@@ -5,6 +5,8 @@ import { forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
 import type { Responder } from './responders.js';
+import { countRuleOutcome } from '../rules/rule-outcome.js';
+import type { AppliedRule } from '../rules/types.js';
 
 /** Whether the client sent a request body (RFC 9112 §6.3: a length or a transfer coding). */
 export function hasRequestBody(req: IncomingMessage): boolean {
@@ -64,8 +66,8 @@ export function originRequestHeaders(req: IncomingMessage, target: ResolvedTarge
 
 /**
  * The streaming front ends: `ANY /http/{target}`, and every path in reverse-proxy mode. Called by
- * the data-port listener with the resolved target and the lookup's decision (fresh hits never
- * get here).
+ * the data-port listener with the resolved target (the matched rule's URL and key already in
+ * it) and the lookup's decision (fresh hits never get here).
  */
 export async function forwardThroughCache(
   engine: CacheEngine,
@@ -76,6 +78,8 @@ export async function forwardThroughCache(
   options: {
     reporter: RequestReporter;
     responder: Responder;
+    /** The cache rule that matched the request. */
+    rule?: AppliedRule | undefined;
     /** A POST on a GraphQL route, its body already read (see readGraphqlPost). */
     graphql?: GraphqlPost | undefined;
   },
@@ -95,7 +99,10 @@ export async function forwardThroughCache(
     body: graphql !== undefined ? graphql.body : hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
+    rule: options.rule,
+    bypass: options.rule?.rule.bypass,
   };
   const outcome = await engine.execute(request, options.responder, decision);
+  countRuleOutcome(options.rule, outcome);
   options.reporter.finish(req, res, outcome);
 }

@@ -3,7 +3,8 @@ import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.j
 import { maySendConditional, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { mayServeStaleOnError } from '../cache/reuse.js';
-import { planFreshness, type CachePolicySettings } from '../cache/storage-plan.js';
+import { planFreshness, type CachePolicySettings, type StorageRule } from '../cache/storage-plan.js';
+import type { AppliedRule } from '../rules/types.js';
 import type { Clock } from '../clock.js';
 import type { ProxyError } from '../errors.js';
 import type { StoredResponse } from '../storage/types.js';
@@ -48,7 +49,7 @@ export class Validation {
    * timeout), nothing is sent: that failure is this exchange's.
    */
   async exchange(
-    request: OriginRequest & LookupRequest,
+    request: OriginRequest & LookupRequest & { readonly rule?: AppliedRule | undefined },
     stored: StoredResponse | undefined,
     directives: RequestDirectives,
     sharedFailure?: ProxyError,
@@ -80,7 +81,7 @@ export class Validation {
           validators = undefined;
           continue;
         }
-        const refreshed = this.freshen(stored, update, result);
+        const refreshed = this.freshen(stored, update, result, request.rule?.rule);
         if (refreshed === undefined) return { kind: 'refreshed', entry: stored, stored: false };
         await this.options.store.put(refreshed);
         return { kind: 'refreshed', entry: refreshed, stored: true };
@@ -98,7 +99,7 @@ export class Validation {
    * representation (same entity tag, or same Last-Modified without entity tags, and the same
    * Content-Length when it has one); otherwise the stored response is no longer usable.
    */
-  freshenFromHead(stored: StoredResponse, result: OriginResult): void {
+  freshenFromHead(stored: StoredResponse, result: OriginResult, rule?: StorageRule): void {
     const headers = result.response.headers as HeaderMap;
     const storedHeaders = headerListToMap(stored.headers);
     const etag = headerValue(headers, 'etag');
@@ -114,12 +115,12 @@ export class Validation {
       void this.options.store.invalidate(new URL(stored.url));
       return;
     }
-    const refreshed = this.freshen(stored, headers, result);
+    const refreshed = this.freshen(stored, headers, result, rule);
     if (refreshed) void this.options.store.put(refreshed);
   }
 
   /** §3.2, §4.3.4: the stored response with the header fields of a 304 (or matching HEAD) applied. */
-  private freshen(stored: StoredResponse, update: HeaderMap, result: OriginResult): StoredResponse | undefined {
+  private freshen(stored: StoredResponse, update: HeaderMap, result: OriginResult, rule: StorageRule | undefined): StoredResponse | undefined {
     const headers = freshenHeaders(stored.headers, forwardableResponseHeaders(update, NOT_FRESHENED_FIELDS));
     const freshness = planFreshness(
       {
@@ -128,6 +129,7 @@ export class Validation {
         receivedHeaders: update,
         requestTime: result.requestTime,
         responseTime: result.responseTime,
+        rule,
       },
       this.options.policy,
     );

@@ -1,4 +1,5 @@
 import type { RuleCounters, RulesReloadResult, RulesState, RuleTestInput, RuleTestResult } from '@caching-proxy/shared';
+import type { RuleTtl } from '../cache/storage-plan.js';
 
 /** What a rule's match is evaluated on: the request method and the target URL (its host and path). */
 export interface RuleMatchInput {
@@ -8,15 +9,8 @@ export interface RuleMatchInput {
   readonly url: URL;
 }
 
-/** A rule's freshness settings, seconds; undefined where the rule says nothing. */
-export interface RuleTtl {
-  readonly defaultSec?: number | undefined;
-  readonly overrideSec?: number | undefined;
-  readonly minSec?: number | undefined;
-  readonly maxSec?: number | undefined;
-  readonly staleWhileRevalidateSec?: number | undefined;
-  readonly staleIfErrorSec?: number | undefined;
-}
+/** A rule's freshness settings, seconds (defined with the storage plan that applies them, cache/ being pure policy). */
+export type { RuleTtl };
 
 /** Which counter of a rule an event increments (see RuleCounters in @caching-proxy/shared). */
 export type RuleEvent = keyof RuleCounters;

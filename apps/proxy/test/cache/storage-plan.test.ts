@@ -135,3 +135,65 @@ describe('planFreshness: the freshness fields of a freshened response (§4.3.4)'
     expect(freshness).toMatchObject({ lifetimeSec: 120, staleAt: T0 + 120_000, hasValidators: true });
   });
 });
+
+describe('planStorage with a cache rule: ttl changes lifetimes, never storability', () => {
+  const lifetime = (headers: HeaderMap, rule: Partial<StoragePlanInput>['rule'], overrides: Partial<StoragePlanInput> = {}) => {
+    const result = plan(headers, { rule, ...overrides });
+    return result.store ? result.freshness.lifetimeSec : result.reason;
+  };
+
+  it('uses `default` only when the response states no lifetime of its own, instead of CACHE_TTL and Last-Modified heuristics', () => {
+    expect(lifetime({}, { ttl: { defaultSec: 42 } })).toBe(42);
+    expect(lifetime({ 'last-modified': new Date(T0 - 100 * 86_400_000).toUTCString() }, { ttl: { defaultSec: 42 } })).toBe(42);
+    expect(lifetime({ 'cache-control': 'max-age=7' }, { ttl: { defaultSec: 42 } })).toBe(7);
+    expect(lifetime({ 'cache-control': 's-maxage=8' }, { ttl: { defaultSec: 42 } })).toBe(8);
+    expect(lifetime({ expires: new Date(T0 + 9000).toUTCString() }, { ttl: { defaultSec: 42 } })).toBe(9);
+  });
+
+  it('replaces any lifetime with `override`, then clamps to min and max', () => {
+    expect(lifetime({ 'cache-control': 'max-age=7' }, { ttl: { overrideSec: 100 } })).toBe(100);
+    expect(lifetime({ 'cache-control': 'max-age=7' }, { ttl: { minSec: 30 } })).toBe(30);
+    expect(lifetime({ 'cache-control': 'max-age=7000' }, { ttl: { maxSec: 60 } })).toBe(60);
+    expect(lifetime({}, { ttl: { defaultSec: 5, minSec: 10, maxSec: 20 } })).toBe(10);
+    expect(lifetime({ 'cache-control': 'max-age=7' }, { ttl: { overrideSec: 100, maxSec: 50 } })).toBe(50);
+  });
+
+  it('never makes storable what RFC 9111 §3 forbids', () => {
+    const ttl = { overrideSec: 100, defaultSec: 100 };
+    expect(lifetime({ 'cache-control': 'no-store' }, { ttl })).toBe('no-store');
+    expect(lifetime({ 'cache-control': 'private' }, { ttl })).toBe('private');
+    expect(lifetime({}, { ttl }, { requestHeaders: { authorization: 'Bearer x' } })).toBe('authorization');
+    expect(lifetime({}, { ttl }, { status: 500 })).toBe('not-cacheable');
+  });
+
+  it('keeps a ?ttl= cap below the rule', () => {
+    expect(lifetime({}, { ttl: { defaultSec: 100 } }, { overrideTtlSec: 10 })).toBe(10);
+  });
+
+  it('adds stale-while-revalidate and stale-if-error windows only when the response has none', () => {
+    const windows = (headers: HeaderMap) => {
+      const result = plan(headers, { rule: { ttl: { staleWhileRevalidateSec: 30, staleIfErrorSec: 40 } } });
+      return result.store ? [result.freshness.staleWhileRevalidateSec, result.freshness.staleIfErrorSec] : result.reason;
+    };
+    expect(windows({ 'cache-control': 'max-age=10' })).toEqual([30, 40]);
+    expect(windows({ 'cache-control': 'max-age=10, stale-while-revalidate=5, stale-if-error=0' })).toEqual([5, 0]);
+  });
+
+  it('stores a rule’s storeStatuses in addition to CACHE_EXTRA_STATUSES, and adds its tags', () => {
+    expect(lifetime({ 'cache-control': 'max-age=10' }, {}, { status: 503 })).toBe('status');
+    expect(lifetime({ 'cache-control': 'max-age=10' }, { storeStatuses: new Set([503]) }, { status: 503 })).toBe(10);
+    const withConfigured = { ...SETTINGS, extraStatuses: new Set([500]) };
+    const both = plan({ 'cache-control': 'max-age=10' }, { status: 500, rule: { storeStatuses: new Set([503]) } }, withConfigured);
+    expect(both.store).toBe(true);
+    const tagged = plan({ 'cache-control': 'max-age=10', 'surrogate-key': 'a b' }, { rule: { tags: ['b', 'c'] } });
+    expect(tagged.store && tagged.freshness.tags).toEqual(['a', 'b', 'c']);
+  });
+
+  it('applies the rule in planFreshness too (a 304 refreshing a stored response)', () => {
+    const fields = planFreshness(
+      { status: 200, headers: {}, receivedHeaders: {}, requestTime: T0, responseTime: T0, rule: { ttl: { defaultSec: 77 } } },
+      SETTINGS,
+    );
+    expect(fields?.lifetimeSec).toBe(77);
+  });
+});

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../src/storage/memory-store.js';
 import { send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { FileRuleBook } from '../../src/rules/rule-book.js';
 
 function client(url: string, apiKey?: string) {
   return createTRPCClient<AppRouter>({
@@ -96,6 +97,7 @@ describe('data-port mutation guard without an API key', () => {
       history: new OutcomeHistory(new Stats(() => 0).counters, () => 0),
       replicaId: 'test-replica',
       tryRequest: () => Promise.reject(new Error('not used')),
+      rules: FileRuleBook.open({ file: undefined, resolveUrl: (text) => new URL(text) }),
     };
     return appRouter.createCaller({ deps, caller: { listener, bearer: undefined, loopback, browser } });
   }
