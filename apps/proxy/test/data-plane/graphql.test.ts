@@ -274,6 +274,28 @@ describe('GraphQL queries sent by POST (rule graphql: true)', () => {
   });
 });
 
+describe('GraphQL rules with invalidate', () => {
+  it('drops the stored queries after a successful mutation when the rule says invalidate: { prefixes: ["/graphql"] }, never after a query', async () => {
+    await rules.write(`rules:
+  - name: graphql
+    match: { method: POST, path: "/graphql" }
+    graphql: true
+    ttl: 60
+    invalidate: { prefixes: ["/graphql"] }
+`);
+    await proxy.close();
+    proxy = await startProxy({ ORIGIN_URL: origin.url, CACHE_RULES_FILE: rules.path });
+    const hero = { query: QUERY, variables: { id: 1 } };
+    const first = await graphql(hero);
+    expect(first.headers['cache-status']).toContain('rule=');
+    await graphql({ query: '{ other }' });
+    expect((await graphql(hero)).headers['x-cache']).toBe('HIT');
+    await graphql({ query: 'mutation { rename(id: 1, name: "x") }' });
+    expect((await graphql(hero)).headers['x-cache']).toBe('MISS');
+    expect(originPosts()).toBe(4);
+  });
+});
+
 describe('GraphQL persisted queries sent by GET', () => {
   it('caches a GET persisted query like any GET (the graphql rule matches POST only)', async () => {
     const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } }));
