@@ -4,6 +4,7 @@ import { entryKeyFor } from '../../src/cache/cache-key.js';
 import { postJson, send, type TestResponse } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { freshPrefix, startRedisServer } from '../helpers/redis.js';
 import { ISSUE_EXAMPLE, writeRulesFile } from '../helpers/rules.js';
 
 /**
@@ -293,6 +294,26 @@ describe('GraphQL rules with invalidate', () => {
     await graphql({ query: 'mutation { rename(id: 1, name: "x") }' });
     expect((await graphql(hero)).headers['x-cache']).toBe('MISS');
     expect(originPosts()).toBe(4);
+  });
+});
+
+describe('GraphQL queries with the Redis backend', () => {
+  it('stores a query once for every replica: another replica answers it from Redis', async () => {
+    const redis = await startRedisServer();
+    const shared = { ORIGIN_URL: origin.url, CACHE_RULES_FILE: rules.path, CACHE_BACKEND: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: freshPrefix() };
+    const [a, b] = await Promise.all([startProxy(shared), startProxy(shared)]);
+    try {
+      const stored = await postJson(a.dataUrl, '/graphql', { query: QUERY, variables: { id: 7 } });
+      expect(stored.headers['cache-status']).toContain('stored');
+      const elsewhere = await postJson(b.dataUrl, '/graphql', { query: '  query Hero($id: ID!) { hero(id: $id) { id name } }', variables: { id: 7 } });
+      expect(elsewhere.headers['x-cache']).toBe('HIT');
+      expect(elsewhere.headers['x-cache-key']).toBe(stored.headers['x-cache-key']);
+      expect(elsewhere.text).toBe(stored.text);
+      expect(originPosts()).toBe(1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await redis.stop();
+    }
   });
 });
 
