@@ -63,8 +63,9 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       readGraphqlPost(req, target.url, target.key, options.graphqlMaxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES).then(
         (graphql) => lookUpThenRespond(options, req, res, resolved, rule, graphql),
         (error: unknown) => {
-          // CLIENT_BODY_TIMEOUT_MS: admission has already answered 408; a client gone needs no answer.
-          if (res.headersSent || res.destroyed || req.destroyed) return;
+          // CLIENT_BODY_TIMEOUT_MS: admission has already answered 408 (and logged it). A client
+          // gone is counted and logged like any request that ends early.
+          if (res.headersSent) return;
           fail(options, req, res, error);
         },
       );
