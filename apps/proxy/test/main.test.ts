@@ -9,6 +9,7 @@ import { send } from './helpers/http.js';
 import { startOrigin, type TestOrigin } from './helpers/origin.js';
 import { spawnProxy, type ProxyProcess } from './helpers/process.js';
 import { freePort, freshPrefix, startRedisServer } from './helpers/redis.js';
+import { writeRulesFile } from './helpers/rules.js';
 import { closed, echo, openWebSocket, startWebSocketOrigin, type WebSocketOrigin } from './helpers/websocket-origin.js';
 
 const BASE_ENV = { HOST: '127.0.0.1', PORT: '0', ADMIN_PORT: '0', ALLOW_PRIVATE_NETWORKS: 'true' };
@@ -106,6 +107,50 @@ describe('the proxy process', { timeout: 60_000 }, () => {
     proc = spawnProxy({ ...BASE_ENV, WARM_URLS_FILE: '/nonexistent/urls.txt' });
     expect((await proc.exited).code).toBe(1);
     expect(proc.stderr()).toContain('Cannot read WARM_URLS_FILE');
+  });
+
+  it('refuses to start with an invalid CACHE_RULES_FILE, printing every problem with its line and no stack', async () => {
+    const rules = await writeRulesFile('rules:\n  - name: a\n    match: { path: "no-slash" }\n  - name: a\n    colour: blue\n');
+    try {
+      proc = spawnProxy({ ...BASE_ENV, CACHE_RULES_FILE: rules.path });
+      expect((await proc.exited).code).toBe(1);
+      const message = proc.stderr();
+      expect(message).toContain(`Invalid CACHE_RULES_FILE ${rules.path}`);
+      expect(message).toContain(`${rules.path}:3:20: rules[0].match.path:`);
+      expect(message).toContain(`${rules.path}:4:11: rules[1].name: duplicate rule name`);
+      expect(message).toContain(`${rules.path}:5:5: rules[1].colour: unknown field "colour"`);
+      expect(message).not.toMatch(/\n\s+at /);
+    } finally {
+      await rules.remove();
+    }
+  });
+
+  it('reloads the cache rules on SIGHUP, and keeps them when the new file has problems', async () => {
+    origin = await startOrigin((req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=600' });
+      res.end(String(req.url));
+    });
+    const rules = await writeRulesFile('rules:\n  - name: search\n    key: { ignoreQuery: [utm_*] }\n');
+    try {
+      proc = spawnProxy({ ...BASE_ENV, CACHE_RULES_FILE: rules.path });
+      const listening = await proc.waitForLog('caching-proxy listening');
+      const dataUrl = String(listening.data);
+      const first = await send(dataUrl, `/http/${origin.url}/a?utm_x=1`);
+      expect(first.headers['cache-status']).toContain('rule="search"');
+      await rules.write('rules:\n  - name: broken\n    match: { path: nope }\n');
+      proc.child.kill('SIGHUP');
+      const refused = await proc.waitForLog('cache rules not reloaded');
+      expect(refused.problems).toEqual([expect.stringMatching(new RegExp(`^${rules.path}:3:\\d+: rules\\[0\\]\\.match\\.path: `))]);
+      expect((await send(dataUrl, `/http/${origin.url}/a?utm_y=2`)).headers['x-cache']).toBe('HIT');
+      await rules.write('rules:\n  - name: live\n    bypass: true\n');
+      proc.child.kill('SIGHUP');
+      expect(await proc.waitForLog('cache rules reloaded')).toMatchObject({ rules: 1 });
+      const after = await send(dataUrl, `/http/${origin.url}/a?utm_x=1`);
+      expect(after.headers['cache-status']).toContain('rule="live"');
+      expect(after.headers['x-cache']).toBe('BYPASS');
+    } finally {
+      await rules.remove();
+    }
   });
 
   it('runs WORKERS processes on the same ports sharing Redis, and stops them all on SIGTERM', async () => {

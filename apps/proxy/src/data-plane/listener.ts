@@ -56,7 +56,7 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
       return;
     }
     const method = req.method ?? 'GET';
-    const rule = engine.rules.apply({ method, url: target.url });
+    const rule = engine.rules.apply({ method, url: target.url, key: target.key });
     if (rule !== undefined) target = { ...target, url: rule.url, key: rule.key };
     if (method === 'POST' && rule?.rule.graphql === true) {
       const resolved = target;

@@ -96,7 +96,7 @@ export class FileRuleBook implements RuleBook {
       if (!rule.matches(input)) continue;
       rule.count('requests');
       const url = normalizedUrl(rule, input.url);
-      return { rule, url, key: entryKeyFor(url) };
+      return { rule, url, key: url === input.url && input.key !== undefined ? input.key : entryKeyFor(url) };
     }
     return undefined;
   }

@@ -7,6 +7,8 @@ export interface RuleMatchInput {
   readonly method: string;
   /** The target URL: in /http/ and absolute-form requests the target's, in reverse mode ORIGIN_URL's origin and the request path. */
   readonly url: URL;
+  /** The primary key of `url` when the caller already has it: reused when the rule leaves the URL unchanged (no hashing per hit). */
+  readonly key?: string | undefined;
 }
 
 /** A rule's freshness settings, seconds (defined with the storage plan that applies them, cache/ being pure policy). */

@@ -62,3 +62,10 @@ describe('appendCacheStatus (RFC 9211 §2: the member closest to the origin come
     );
   });
 });
+
+describe('formatCacheStatus: the matched cache rule', () => {
+  it('names it in the `rule` extension parameter, an RFC 8941 string', () => {
+    expect(formatCacheStatus({ hit: true, ttlSec: 5, rule: 'search' })).toBe(`${CACHE_NAME}; hit; ttl=5; rule="search"`);
+    expect(formatCacheStatus({ fwd: 'bypass', rule: 'a.b-c_d' })).toBe(`${CACHE_NAME}; fwd=bypass; rule="a.b-c_d"`);
+  });
+});

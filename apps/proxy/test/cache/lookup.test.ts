@@ -142,3 +142,14 @@ describe('lookUp: a cacheable POST (a GraphQL query keyed on its body)', () => {
     expect(lookUp({ method: 'PUT', headers: {}, cacheablePost: true }, [stored()], at(10))).toMatchObject({ action: 'pass' });
   });
 });
+
+describe('lookUp with a cache rule that bypasses the cache', () => {
+  it('passes the request on without serving the fresh stored response (fwd=bypass)', () => {
+    const decision = lookUp({ ...get(), bypass: true }, [stored()], at(1));
+    expect(decision).toMatchObject({ action: 'pass', fwd: 'bypass' });
+  });
+
+  it('keeps `method` as the reason for methods the cache never answers', () => {
+    expect(lookUp({ method: 'POST', headers: {}, bypass: true }, undefined, at(1))).toMatchObject({ action: 'pass', fwd: 'method' });
+  });
+});

@@ -90,3 +90,14 @@ describe('rule matching', () => {
     expect(empty.state()).toEqual({ file: null, loaded_at: null, rules: [], last_reload: null });
   });
 });
+
+describe('applied keys', () => {
+  it('reuses the caller’s key when the rule leaves the URL unchanged, and computes the normalised URL’s otherwise', () => {
+    const rules = book([{ name: 'search', key: { ignoreQuery: ['utm_*'] } }]);
+    const url = new URL('http://h/s?q=1');
+    expect(rules.apply({ method: 'GET', url, key: 'known-key' })!.key).toBe('known-key');
+    expect(rules.apply({ method: 'GET', url: new URL('http://h/s?q=1&utm_a=1'), key: 'stale-key' })!.key).toBe(
+      rules.apply({ method: 'GET', url })!.key,
+    );
+  });
+});
