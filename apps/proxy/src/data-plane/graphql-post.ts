@@ -16,6 +16,25 @@ export interface GraphqlPost {
   readonly kind: GraphqlRequestKind['kind'] | 'oversized';
 }
 
+/** GRAPHQL_MAX_BODY_BYTES's default: 64 KiB. */
+export const DEFAULT_GRAPHQL_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Classifies the complete body of a POST on a GraphQL route (see readGraphqlPost): the same
+ * decision for a streamed request and for the body of a `POST /proxy` envelope.
+ */
+export function classifyGraphqlPost(body: Buffer, contentType: string | undefined, url: URL, urlKey: string, maxBodyBytes: number): GraphqlPost {
+  if (body.length > maxBodyBytes) return { key: urlKey, cacheablePost: false, body, kind: 'oversized' };
+  const classified = classifyGraphqlRequest(body, contentType);
+  if (classified.kind !== 'query') return { key: urlKey, cacheablePost: false, body, kind: classified.kind };
+  return { key: queryKeyFor(url, classified.digest), cacheablePost: true, body, kind: 'query' };
+}
+
+/** Why a POST on a GraphQL route is relayed uncached (Cache-Status `detail`), undefined for a query. */
+export function graphqlBypassDetail(graphql: GraphqlPost): string | undefined {
+  return graphql.cacheablePost ? undefined : `graphql-${graphql.kind}`;
+}
+
 /**
  * Reads the body of a POST on a GraphQL route (at most `maxBodyBytes`, GRAPHQL_MAX_BODY_BYTES)
  * and classifies it: a query becomes cacheable under its own key (method POST, the URL, the
@@ -26,7 +45,5 @@ export interface GraphqlPost {
 export async function readGraphqlPost(req: IncomingMessage, url: URL, urlKey: string, maxBodyBytes: number): Promise<GraphqlPost> {
   const read = await readBoundedBody(req, maxBodyBytes, declaredContentLength(req.headers['content-length']));
   if (!read.complete) return { key: urlKey, cacheablePost: false, body: read.body, kind: 'oversized' };
-  const classified = classifyGraphqlRequest(read.body, req.headers['content-type']);
-  if (classified.kind !== 'query') return { key: urlKey, cacheablePost: false, body: read.body, kind: classified.kind };
-  return { key: queryKeyFor(url, classified.digest), cacheablePost: true, body: read.body, kind: 'query' };
+  return classifyGraphqlPost(read.body, req.headers['content-type'], url, urlKey, maxBodyBytes);
 }

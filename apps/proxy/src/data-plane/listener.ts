@@ -6,7 +6,7 @@ import type { LookupRequest } from '../cache/lookup.js';
 import { countRuleOutcome } from '../rules/rule-outcome.js';
 import type { AppliedRule } from '../rules/types.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
-import { readGraphqlPost, type GraphqlPost } from './graphql-post.js';
+import { DEFAULT_GRAPHQL_MAX_BODY_BYTES, readGraphqlPost, type GraphqlPost } from './graphql-post.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
@@ -27,8 +27,6 @@ export interface DataPlaneListenerOptions {
   /** GRAPHQL_MAX_BODY_BYTES: the largest POST body on a GraphQL route read to be classified (default 64 KiB). */
   graphqlMaxBodyBytes?: number | undefined;
 }
-
-const DEFAULT_GRAPHQL_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The data port's request listener, straight on `node:http`: proxied requests (`/http/…`, or

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
-import type { GraphqlPost } from './graphql-post.js';
+import { graphqlBypassDetail, type GraphqlPost } from './graphql-post.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
@@ -92,7 +92,7 @@ export async function forwardThroughCache(
     url: target.url,
     key: graphql?.key ?? target.key,
     cacheablePost: graphql?.cacheablePost,
-    bypassDetail: graphql !== undefined && !graphql.cacheablePost ? `graphql-${graphql.kind}` : undefined,
+    bypassDetail: graphql && graphqlBypassDetail(graphql),
     headers: req.headers,
     forwardHeaders,
     // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.

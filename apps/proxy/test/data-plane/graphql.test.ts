@@ -317,6 +317,31 @@ describe('GraphQL queries with the Redis backend', () => {
   });
 });
 
+describe('GraphQL queries in a POST /proxy envelope', () => {
+  it('caches a query sent in the envelope under its own key, and relays a mutation uncached', async () => {
+    const forward = await startProxy({ CACHE_RULES_FILE: rules.path });
+    try {
+      const envelope = (query: string) => ({
+        url: `${origin.url}/graphql`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { id: 1 } }),
+      });
+      const first = await postJson(forward.dataUrl, '/proxy', envelope(QUERY));
+      const second = await postJson(forward.dataUrl, '/proxy', envelope(` ${QUERY} # same`));
+      expect(first.json()).toMatchObject({ status_code: 200, from_cache: false });
+      expect(second.json()).toMatchObject({ status_code: 200, from_cache: true, cache_key: first.json<{ cache_key: string }>().cache_key });
+      expect(originPosts()).toBe(1);
+      const mutation = envelope('mutation M($id: ID!) { buy(id: $id) }');
+      await postJson(forward.dataUrl, '/proxy', mutation);
+      expect((await postJson(forward.dataUrl, '/proxy', mutation)).json()).toMatchObject({ from_cache: false });
+      expect(originPosts()).toBe(3);
+    } finally {
+      await forward.close();
+    }
+  });
+});
+
 describe('GraphQL persisted queries sent by GET', () => {
   it('caches a GET persisted query like any GET (the graphql rule matches POST only)', async () => {
     const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'ab'.repeat(32) } }));
