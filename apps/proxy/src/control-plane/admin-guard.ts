@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import ipaddr from 'ipaddr.js';
 import type { Clock } from '../clock.js';
@@ -84,20 +83,32 @@ export class AuthFailureLimiter {
   }
 }
 
-function peer(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * Whom a failed authentication is counted against: an IPv4 address (an IPv4-mapped IPv6 address
+ * as its IPv4 form), or the /64 network of an IPv6 address — one host usually holds a whole /64
+ * (RFC 4291 §2.5.4 interface identifiers; SLAAC privacy addresses rotate within it), so counting
+ * exact IPv6 addresses would give one client 2^64 budgets.
+ */
+export function failureCountingKey(remoteAddress: string | undefined): string {
+  const bare = remoteAddress?.replace(/%.*$/, '');
+  if (bare === undefined || !ipaddr.isValid(bare)) return 'unknown';
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
-/**
- * The per-address limit on failed authentications: 429 with Retry-After while an address is over
- * the limit; a 401 answered by any route behind it counts as a failure. Without an API key
- * nothing authenticates, so it passes everything. One instance can guard several apps (one
- * budget per address across both listeners).
- */
 function isHealthCheck(url: string | undefined): boolean {
   return url === '/health' || url?.startsWith('/health?') === true;
 }
 
+/**
+ * The per-client limit on failed authentications: 429 with Retry-After while a client (an IPv4
+ * address or an IPv6 /64, see failureCountingKey) is over the limit; a 401 answered by any route
+ * behind it counts as a failure. Without an API key nothing authenticates, so it passes
+ * everything. One instance can guard several apps (one budget per client across both listeners).
+ */
 export function authFailureLimit(options: Omit<AdminGuardOptions, 'allowedHosts'>): RequestHandler {
   const limiter = new AuthFailureLimiter(options.failureLimit, options.failureWindowMs, options.clock);
   return (req, res, next) => {
@@ -107,7 +118,7 @@ export function authFailureLimit(options: Omit<AdminGuardOptions, 'allowedHosts'
       next();
       return;
     }
-    const address = peer(req);
+    const address = failureCountingKey(req.socket.remoteAddress);
     const blockedMs = limiter.blockedForMs(address);
     if (blockedMs > 0) {
       const error = new ProxyError('PROXY_ERR_TOO_MANY_REQUESTS', 'Too many failed authentications from this address; retry later');

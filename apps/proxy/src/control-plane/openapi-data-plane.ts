@@ -56,7 +56,20 @@ function transparentOperation(method: string): Json {
 }
 
 /** Adds `POST /proxy` and `ANY /http/{target}` (and their schemas) to a generated document. */
-export function addDataPlaneOperations(document: OpenAPIObject): OpenAPIObject {
+/**
+ * On the admin listener's document the data-plane paths name the data port as their server
+ * (OpenAPI 3.1 §4.8.9 path-level `servers`), so that "Try it out" sends them where they answer;
+ * host and port are variables the reader can edit (defaults: localhost and PORT's default).
+ */
+const DATA_PORT_SERVERS: Json[] = [
+  {
+    url: 'http://{host}:{port}',
+    description: 'The data port (PORT)',
+    variables: { host: { default: 'localhost' }, port: { default: '8000' } },
+  },
+];
+
+export function addDataPlaneOperations(document: OpenAPIObject, listener: 'admin' | 'data' = 'admin'): OpenAPIObject {
   const schemas = (document.components ??= {}).schemas ?? {};
   document.components.schemas = schemas;
   schemas.ProxyRequest = component(ProxyRequestSchema, 'input', 'ProxyRequest');
@@ -106,5 +119,8 @@ export function addDataPlaneOperations(document: OpenAPIObject): OpenAPIObject {
   paths['/http/{target}'] = Object.fromEntries(
     ['get', 'head', 'post', 'put', 'patch', 'delete'].map((method) => [method, transparentOperation(method)]),
   );
+  if (listener === 'admin') {
+    for (const path of ['/proxy', '/http/{target}']) paths[path] = { servers: DATA_PORT_SERVERS, ...paths[path] };
+  }
   return document;
 }

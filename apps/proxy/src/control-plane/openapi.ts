@@ -46,5 +46,5 @@ export function buildOpenApiDocument(version: string, listener: 'admin' | 'data'
       tags: ['system', 'cache'],
     }),
   );
-  return addDataPlaneOperations(generated);
+  return addDataPlaneOperations(generated, listener);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthFailureLimiter, hostNameOf, isAdminHostAllowed } from '../../src/control-plane/admin-guard.js';
+import { AuthFailureLimiter, failureCountingKey, hostNameOf, isAdminHostAllowed } from '../../src/control-plane/admin-guard.js';
 import { manualClock } from '../helpers/clock.js';
 
 describe('isAdminHostAllowed (DNS-rebinding guard)', () => {
@@ -40,5 +40,25 @@ describe('AuthFailureLimiter', () => {
     for (const address of ['a', 'b', 'c', 'd']) limiter.recordFailure(address);
     expect(limiter.blockedForMs('a')).toBe(0);
     expect(limiter.blockedForMs('d')).toBe(1_000);
+  });
+});
+
+describe('failureCountingKey', () => {
+  it('counts an IPv4 client by its address, also when a dual-stack socket reports it IPv4-mapped', () => {
+    expect(failureCountingKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(failureCountingKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('counts every address of one IPv6 /64 as one client, so rotating the interface identifier gains nothing', () => {
+    const first = failureCountingKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd');
+    expect(first).toBe('2001:db8:1:2::/64');
+    expect(failureCountingKey('2001:db8:1:2::1')).toBe(first);
+    expect(failureCountingKey('2001:db8:1:2:ffff::9%eth0')).toBe(first);
+    expect(failureCountingKey('2001:db8:1:3::1')).not.toBe(first);
+  });
+
+  it('puts connections without a usable address in one bucket', () => {
+    expect(failureCountingKey(undefined)).toBe('unknown');
+    expect(failureCountingKey('not-an-address')).toBe('unknown');
   });
 });

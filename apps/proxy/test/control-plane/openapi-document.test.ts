@@ -12,7 +12,8 @@ describe('the committed OpenAPI document', () => {
   it('marks every control-plane operation but /health as needing the bearer key', () => {
     const document = buildOpenApiDocument(VERSION);
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      for (const operation of Object.values(item as Record<string, { security?: unknown[]; tags?: string[] }>)) {
+      const operations = Object.entries(item as Record<string, { security?: unknown[]; tags?: string[] }>).filter(([key]) => key !== 'servers');
+      for (const [, operation] of operations) {
         if (path === '/health' || operation.tags?.includes('data plane')) expect(operation.security ?? []).toEqual([]);
         else expect(operation.security).toEqual([{ bearerAuth: [] }]);
       }
@@ -37,7 +38,23 @@ describe('the committed OpenAPI document', () => {
     ]);
     expect(document.components.schemas.ProxyRequest!.required).toEqual(['url']);
     expect(Object.keys(document.components.schemas.ProxyResponse!.properties!)).toContain('from_cache');
-    expect(Object.keys(document.paths['/http/{target}']!)).toEqual(['get', 'head', 'post', 'put', 'patch', 'delete']);
+    expect(Object.keys(document.paths['/http/{target}']!)).toEqual(['servers', 'get', 'head', 'post', 'put', 'patch', 'delete']);
+  });
+
+  it("sends the admin document's data-plane operations to the data port, and the data port's to itself", () => {
+    const admin = buildOpenApiDocument(VERSION).paths as Record<string, { servers?: { url: string; variables?: unknown }[] }>;
+    for (const path of ['/proxy', '/http/{target}']) {
+      expect(admin[path]!.servers).toEqual([
+        {
+          url: 'http://{host}:{port}',
+          description: 'The data port (PORT)',
+          variables: { host: { default: 'localhost' }, port: { default: '8000' } },
+        },
+      ]);
+    }
+    expect(admin['/stats']!.servers).toBeUndefined();
+    const data = buildOpenApiDocument(VERSION, 'data').paths as Record<string, { servers?: unknown }>;
+    expect(data['/proxy']!.servers).toBeUndefined();
   });
 
   it("the data port's document lists only what the data port answers", () => {

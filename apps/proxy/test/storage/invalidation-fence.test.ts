@@ -35,9 +35,22 @@ describe('InvalidationFence (RFC 9111 §4.4 for fills in flight)', () => {
     expect(fence.covers(fill())).toBe(false);
   });
 
-  it('bounds its memory: past 100,000 remembered keys it fences off every older fill instead', () => {
+  it('bounds its memory: past its limit it forgets the oldest key fence and refuses every fill that began before it', () => {
+    const fence = new InvalidationFence(60_000, 3);
+    fence.record({ op: 'key', key: 'k1' }, T0 + 10);
+    for (let i = 0; i < 3; i++) fence.record({ op: 'key', key: `other-${i}` }, T0 + 20 + i);
+    // k1's record is gone, but a fill of it that began before k1's invalidation is still refused …
+    expect(fence.covers(fill({ requestTime: T0 + 5 }))).toBe(true);
+    // … while fills that began after the forgotten invalidation are judged by the remembered ones only.
+    expect(fence.covers(fill({ requestTime: T0 + 15 }))).toBe(false);
+    expect(fence.covers(fill({ key: 'other-2', requestTime: T0 + 15 }))).toBe(true);
+  });
+
+  it('keeps 100,000 key fences by default before over-fencing', () => {
     const fence = new InvalidationFence();
-    for (let i = 0; i <= 100_000; i++) fence.record({ op: 'key', key: `other-${i}` }, T0 + 1);
+    for (let i = 0; i < 100_000; i++) fence.record({ op: 'key', key: `other-${i}` }, T0 + 1 + i);
+    expect(fence.covers(fill())).toBe(false);
+    fence.record({ op: 'key', key: 'one-more' }, T0 + 200_000);
     expect(fence.covers(fill())).toBe(true);
     expect(fence.covers(fill({ requestTime: T0 + 2 }))).toBe(false);
   });
