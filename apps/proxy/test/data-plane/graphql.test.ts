@@ -297,6 +297,24 @@ describe('GraphQL rules with invalidate', () => {
   });
 });
 
+describe('GraphQL rules with key headers', () => {
+  it('keys queries on Accept when the rule adds it to the key', async () => {
+    await rules.write(`rules:
+  - name: graphql
+    match: { method: POST, path: "/graphql" }
+    graphql: true
+    key: { headers: [accept] }
+`);
+    await proxy.close();
+    proxy = await startProxy({ ORIGIN_URL: origin.url, CACHE_RULES_FILE: rules.path });
+    const hero = { query: QUERY, variables: { id: 1 } };
+    await graphql(hero, { accept: 'application/graphql-response+json' });
+    expect((await graphql(hero, { accept: 'application/graphql-response+json' })).headers['x-cache']).toBe('HIT');
+    expect((await graphql(hero, { accept: 'application/json' })).headers['x-cache']).toBe('MISS');
+    expect(originPosts()).toBe(2);
+  });
+});
+
 describe('GraphQL queries with the Redis backend', () => {
   it('stores a query once for every replica: another replica answers it from Redis', async () => {
     const redis = await startRedisServer();
