@@ -20,7 +20,8 @@ export type NotGraphqlReason =
   | 'bad-variables'
   | 'bad-extensions'
   | 'syntax-error'
-  | 'no-operation';
+  | 'no-operation'
+  | 'too-deep';
 
 export type GraphqlRequestKind =
   /**
@@ -89,7 +90,15 @@ export function classifyGraphqlRequest(body: Buffer, contentType: string | undef
   if (operation.operation === OperationTypeNode.MUTATION) return { kind: 'mutation', operationName: name };
   if (operation.operation === OperationTypeNode.SUBSCRIPTION) return { kind: 'subscription', operationName: name };
   // A document that also defines other operations still executes only the selected query.
-  return { kind: 'query', operationName: name, digest: queryDigest(document, json) };
+  let digest: string;
+  try {
+    digest = queryDigest(document, json);
+  } catch {
+    // Nesting deep enough to exhaust the stack while printing or encoding (a bounded body can
+    // still nest thousands of levels): not cached; the origin answers.
+    return notGraphql('too-deep');
+  }
+  return { kind: 'query', operationName: name, digest };
 }
 
 /**

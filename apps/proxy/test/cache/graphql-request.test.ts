@@ -105,6 +105,12 @@ describe('classifyGraphqlRequest: not GraphQL (forwarded uncached; the origin an
     ['an operationName not in the document', body({ query: 'query A { a }', operationName: 'B' }), JSON_TYPE, 'no-operation'],
     ['several operations without operationName', body({ query: 'query A { a } query B { b }' }), JSON_TYPE, 'no-operation'],
     ['a document without operations', body({ query: 'fragment F on Q { a }' }), JSON_TYPE, 'no-operation'],
+    [
+      'variables nested deeper than the stack allows',
+      Buffer.from(`{"query":"{ a }","variables":{"x":${'['.repeat(50_000)}${']'.repeat(50_000)}}}`),
+      JSON_TYPE,
+      'too-deep',
+    ],
   ];
   it.each(cases)('%s', (_title, content, contentType, reason) => {
     expect(classifyGraphqlRequest(content, contentType)).toEqual({ kind: 'not-graphql', reason });
