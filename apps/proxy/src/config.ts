@@ -317,6 +317,7 @@ export const ConfigSchema = z
     ADMIN_AUTH_FAILURE_WINDOW_MS: integer('ADMIN_AUTH_FAILURE_WINDOW_MS', 60_000, 1, 86_400_000),
     WEBSOCKET_IDLE_TIMEOUT_MS: integer('WEBSOCKET_IDLE_TIMEOUT_MS', 60_000, 1),
     CACHE_RULES_FILE: setting('CACHE_RULES_FILE', '', optionalText, 'a file path'),
+    GRAPHQL_MAX_BODY_BYTES: byteSize('GRAPHQL_MAX_BODY_BYTES', '64KiB', 0),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {

@@ -219,6 +219,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
     maxEnvelopeBytes: config.MAX_ENVELOPE_BYTES,
     requestFields,
     maxUrlBytes: config.MAX_URL_BYTES,
+    graphqlMaxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
     extraRoutes: reverse ? undefined : dataPortControlRoutes(controlPlane, authLimit),
   });
   const connectionLimits = {
@@ -260,6 +261,7 @@ export function createServer(deps: ServerDeps): ProxyServer {
       next: dataApp,
       admit,
       publicError,
+      graphqlMaxBodyBytes: config.GRAPHQL_MAX_BODY_BYTES,
       }),
     ),
     {

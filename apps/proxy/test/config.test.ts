@@ -45,6 +45,7 @@ describe('parseConfig defaults', () => {
       LOG_LEVEL: 'info',
       WARM_URLS_FILE: undefined,
       WEBSOCKET_IDLE_TIMEOUT_MS: 60_000,
+      GRAPHQL_MAX_BODY_BYTES: 64 * 1024,
       WORKERS: 1,
       CACHE_EXTRA_STATUSES: new Set(),
       TRUSTED_PROXIES: [],

@@ -1,5 +1,5 @@
 import type { ForwardReason } from './cache-status.js';
-import { hasOriginOnlyConditional } from './conditional.js';
+import { hasCacheAnswerableConditional, hasOriginOnlyConditional } from './conditional.js';
 import type { HeaderMap } from './headers.js';
 import { parseRequestDirectives, type RequestDirectives } from './request-directives.js';
 import { decideReuse, selectVariant, type ReusableResponse } from './reuse.js';
@@ -15,6 +15,12 @@ export interface LookupRequest {
   readonly method: string;
   /** Request header fields, lowercase names. */
   readonly headers: HeaderMap;
+  /**
+   * A POST whose body is part of its key and whose meaning is safe: a GraphQL query on a route
+   * the operator marked `graphql: true` (see graphql-request.ts). Looked up and stored like a
+   * GET; never validated (see maySendConditional), never invalidating (§4.4 is for unsafe requests).
+   */
+  readonly cacheablePost?: boolean | undefined;
   /** A cache rule says `bypass`: never answered from storage, never stored. */
   readonly bypass?: boolean | undefined;
 }
@@ -61,6 +67,25 @@ export function isCacheableMethod(method: string): boolean {
 }
 
 /**
+ * Whether the cache answers a request from storage: GET and HEAD, and a POST whose body is part
+ * of its key (`cacheablePost`). The latter deviates from RFC 9110 §9.3.3, which lets a POST
+ * response answer only a later GET: the operator opts in per route, for GraphQL queries.
+ */
+export function isCacheableRequest(request: LookupRequest): boolean {
+  return isCacheableMethod(request.method) || (request.method === 'POST' && request.cacheablePost === true);
+}
+
+/**
+ * Whether a stored response may be validated with a conditional request (RFC 9111 §4.3.1). Not
+ * for a POST: the origin evaluates If-None-Match / If-Modified-Since on a POST as a precondition
+ * of the action (RFC 9110 §13.1.1, §13.2.2) and answers 412 instead of 304, so a stale stored
+ * query is fetched again unconditionally.
+ */
+export function maySendConditional(request: LookupRequest): boolean {
+  return isCacheableMethod(request.method);
+}
+
+/**
  * The one reuse decision of a request (RFC 9111 §4): pure, from the request's method and header
  * fields, the stored variants of its key (undefined: none) and the time `nowMs`. Called once per
  * request; coalesced waiters call it again once their leader has finished.
@@ -71,11 +96,14 @@ export function lookUp<T extends LookupCandidate>(
   nowMs: number,
 ): CacheLookup<T> {
   const directives = parseRequestDirectives(request.headers);
-  if (!isCacheableMethod(request.method)) return { action: 'pass', fwd: 'method', directives };
+  if (!isCacheableRequest(request)) return { action: 'pass', fwd: 'method', directives };
   if (request.bypass === true) return { action: 'pass', fwd: 'bypass', directives };
   // RFC 9110 §13.1: If-Match and If-Unmodified-Since only the origin can evaluate; its answer may
   // still be stored.
-  if (hasOriginOnlyConditional(request.headers)) {
+  // On a POST every precondition is the origin's to evaluate, If-None-Match included (RFC 9110
+  // §13.1.1, §13.1.2: 412, never 304); §4.3.2's cache-answered 304 is for GET and HEAD.
+  const preconditions = maySendConditional(request) ? hasOriginOnlyConditional(request.headers) : hasAnyPrecondition(request.headers);
+  if (preconditions) {
     return { action: 'forward', fwd: 'request', stored: undefined, directives, coalesce: false };
   }
   const entry = selectVariant(variants, request.headers);
@@ -84,7 +112,7 @@ export function lookUp<T extends LookupCandidate>(
     if (directives.onlyIfCached) return { action: 'only-if-cached-miss', directives };
     // §4.1: stored responses exist for the URL, but none whose Vary-named fields match.
     const fwd = variants !== undefined && variants.length > 0 ? 'vary-miss' : 'uri-miss';
-    return { action: 'forward', fwd, stored: undefined, directives, coalesce: mayCoalesce(request.method, directives) };
+    return { action: 'forward', fwd, stored: undefined, directives, coalesce: mayCoalesce(request, directives) };
   }
   const reuse = decideReuse(entry, directives, nowMs);
   if (reuse.action === 'serve') return { action: 'serve', entry, directives };
@@ -98,12 +126,20 @@ export function lookUp<T extends LookupCandidate>(
     };
   }
   if (directives.onlyIfCached) return { action: 'only-if-cached-miss', directives };
-  const coalesce = reuse.fwd !== 'request' && mayCoalesce(request.method, directives);
+  const coalesce = reuse.fwd !== 'request' && mayCoalesce(request, directives);
   // §4.3.1: a stored response with validators is validated rather than fetched anew.
-  return { action: entry.hasValidators ? 'validate' : 'forward', fwd: reuse.fwd, stored: entry, directives, coalesce };
+  const validate = entry.hasValidators && maySendConditional(request);
+  return { action: validate ? 'validate' : 'forward', fwd: reuse.fwd, stored: entry, directives, coalesce };
 }
 
-/** Concurrent GETs share one origin request unless the client asked for validation (§5.2.1.4). */
-function mayCoalesce(method: string, directives: RequestDirectives): boolean {
-  return method === 'GET' && !directives.noCache;
+function hasAnyPrecondition(headers: HeaderMap): boolean {
+  return hasOriginOnlyConditional(headers) || hasCacheAnswerableConditional(headers) || headers['if-range'] !== undefined;
+}
+
+/**
+ * Concurrent GETs (and identical cacheable POSTs, whose bodies are buffered) share one origin
+ * request unless the client asked for validation (§5.2.1.4).
+ */
+function mayCoalesce(request: LookupRequest, directives: RequestDirectives): boolean {
+  return (request.method === 'GET' || request.cacheablePost === true) && !directives.noCache;
 }

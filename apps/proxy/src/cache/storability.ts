@@ -4,6 +4,8 @@ import type { HeaderMap } from './headers.js';
 /** Whether a response may be stored by this shared cache (RFC 9111 §3). */
 export interface StorabilityInput {
   method: string;
+  /** A POST whose body is part of its key (a GraphQL query, see LookupRequest.cacheablePost). */
+  cacheablePost?: boolean | undefined;
   status: number;
   requestHeaders: HeaderMap;
   responseHeaders: HeaderMap;
@@ -70,8 +72,9 @@ const UNDERSTOOD = new Set([
 export function whyNotStorable(input: StorabilityInput): NotStoredReason | undefined {
   const { responseDirectives: cc } = input;
   // §3: the request method must be understood and cacheable; only GET responses are stored
-  // (HEAD is answered from them, §4.3.5; POST responses are not reused, a documented deviation).
-  if (input.method !== 'GET') return 'method';
+  // (HEAD is answered from them, §4.3.5; POST responses are not reused, a documented deviation),
+  // and POST responses to GraphQL queries, keyed on their body, where the operator opted in.
+  if (input.method !== 'GET' && !(input.method === 'POST' && input.cacheablePost === true)) return 'method';
   // §3: a final status; 206 and 304 are never stored as complete responses (§3.3, §3.4).
   if (input.status < 200 || input.status > 599 || input.status === 206 || input.status === 304) return 'status';
   // §3.3: responses to Range requests are partial; this cache does not combine partial content.

@@ -166,6 +166,8 @@ export function ruleLifetimeSec(ttl: RuleTtl, determined: { lifetimeSec: number;
 export interface StoragePlanInput extends FreshnessInput {
   /** Upper-case request method. */
   readonly method: string;
+  /** A POST whose body is part of its key (a GraphQL query, see LookupRequest.cacheablePost). */
+  readonly cacheablePost?: boolean | undefined;
   /** The request's header fields (lowercase names). */
   readonly requestHeaders: HeaderMap;
   readonly requestDirectives: RequestDirectives;
@@ -189,6 +191,7 @@ export function planStorage(input: StoragePlanInput, settings: CachePolicySettin
   const { directives, useExpires } = responseCacheDirectives(headers, settings.targetedFields);
   const reason = whyNotStorable({
     method: input.method,
+    cacheablePost: input.cacheablePost,
     status: input.status,
     requestHeaders: input.requestHeaders,
     responseHeaders: headers,

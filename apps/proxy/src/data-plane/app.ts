@@ -16,6 +16,8 @@ export interface DataPlaneAppOptions {
   requestFields?: RequestFieldPolicy | undefined;
   /** MAX_URL_BYTES, for the envelope's `url`. */
   maxUrlBytes: number;
+  /** GRAPHQL_MAX_BODY_BYTES, for envelopes POSTing to a GraphQL route. */
+  graphqlMaxBodyBytes?: number | undefined;
   /** Extra routes served on the data port after the proxy routes (the seed's REST paths). */
   extraRoutes?: RequestHandler | undefined;
 }
@@ -44,6 +46,7 @@ export function createDataPlaneApp(options: DataPlaneAppOptions): express.Expres
     createEnvelopeHandler(engine, {
       maxEnvelopeBytes: options.maxEnvelopeBytes,
       maxUrlBytes: options.maxUrlBytes,
+      graphqlMaxBodyBytes: options.graphqlMaxBodyBytes,
       reporter: options.reporter,
       requestFields: options.requestFields ?? new RequestFieldPolicy(),
     }),

@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CacheStatusParams, ForwardReason } from '../cache/cache-status.js';
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
 import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
 import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
-import { isCacheableMethod, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
+import { whyGraphqlResponseNotStored } from '../cache/graphql-request.js';
+import { isCacheableRequest, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { planStorage, type CachePolicySettings } from '../cache/storage-plan.js';
 import { captureVaryValues } from '../cache/vary.js';
@@ -16,8 +18,9 @@ import type { CacheAdmin, CacheStore, MaybePromise, StoredResponse } from '../st
 import { FileRuleBook } from '../rules/rule-book.js';
 import type { AppliedRule, RuleBook } from '../rules/types.js';
 import { OriginExchange, VIA, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
-import { isUpstreamTimeout } from '../upstream/upstream-errors.js';
+import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
+import { declaredContentLength, readBoundedBody } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
 import { GuardedStore } from './guarded-store.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
@@ -28,13 +31,15 @@ import { captureRequestHeaders, createStoredResponse, NOT_STORED_FIELDS, OWN_RES
 import { Validation } from './validation.js';
 
 /** A request on its way through the cache, already validated by a front end. */
-export interface ProxiedRequest extends OriginRequest {
-  /** Primary cache key of the URL (see entryKeyFor). */
+export interface ProxiedRequest extends OriginRequest, LookupRequest {
+  /** Primary cache key of the URL (see entryKeyFor), or of a cacheable POST's URL and body (queryKeyFor). */
   readonly key: string;
   /** Client request header fields, lowercase map, for the cache policy. */
   readonly headers: HeaderMap;
   /** `?ttl=` override of the freshness lifetime, in seconds. */
   readonly ttlOverrideSec?: number | undefined;
+  /** Why a request that could have been cached is relayed without the cache (Cache-Status `detail`), e.g. `graphql-mutation`. */
+  readonly bypassDetail?: string | undefined;
   /** The cache rule that matched (its URL and key are this request's `url` and `key`). */
   readonly rule?: AppliedRule | undefined;
   /** The matched rule says `bypass` (see LookupRequest). */
@@ -110,9 +115,9 @@ export class CacheEngine {
     this.stored = new StoredResponseServer(options.clock, options.stats);
   }
 
-  /** The stored variants a request may be answered from: none for methods the cache does not answer. */
+  /** The stored variants a request may be answered from: none for requests the cache does not answer. */
   readVariants(request: LookupRequest & { readonly key: string }): MaybePromise<readonly StoredResponse[] | undefined> {
-    return isCacheableMethod(request.method) && request.bypass !== true ? this.store.getVariants(request.key) : undefined;
+    return isCacheableRequest(request) && request.bypass !== true ? this.store.getVariants(request.key) : undefined;
   }
 
   /** The one decision for a request, over the variants {@link readVariants} returned. */
@@ -199,9 +204,18 @@ export class CacheEngine {
       settle();
       return this.serve(request, responder, answer.entry, 'stale', { fwd: 'stale', fwdStatus: answer.fwdStatus, detail: 'stale-if-error' });
     }
-    const { result } = answer;
+    let { result } = answer;
     if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.rule?.rule);
-    const origin = this.originResponse(request, result, decision.fwd, directives, settle);
+    let bodyNotStored: string | undefined;
+    if (request.cacheablePost === true) {
+      try {
+        ({ result, bodyNotStored } = await this.screenQueryResponse(request, result));
+      } catch (error) {
+        settle(error);
+        throw error;
+      }
+    }
+    const origin = this.originResponse(request, result, decision.fwd, directives, settle, bodyNotStored);
     this.stats.record('miss');
     await responder.relay(origin);
     return 'miss';
@@ -222,7 +236,7 @@ export class CacheEngine {
         await this.purgeForRule(request.rule!, request.url.origin, invalidate);
       }
     }
-    const origin = this.originResponse(request, result, fwd, undefined, noop);
+    const origin = this.originResponse(request, result, fwd, undefined, noop, request.bypassDetail);
     this.stats.record('bypass');
     await responder.relay(origin);
     return 'bypass';
@@ -261,10 +275,11 @@ export class CacheEngine {
     const settle = this.coalescer.lead(request.key);
     if (settle === undefined) return; // already being refreshed
     this.stats.recordBackgroundRevalidation();
+    // A HEAD served stale is refreshed with a GET; a cacheable POST (its body buffered) is sent again as it was.
     const background: ProxiedRequest = {
       ...request,
-      method: 'GET',
-      body: undefined,
+      method: request.cacheablePost === true ? request.method : 'GET',
+      body: request.cacheablePost === true ? request.body : undefined,
       signal: undefined,
       onInformational: undefined,
     };
@@ -275,7 +290,9 @@ export class CacheEngine {
           settle();
           return;
         }
-        await this.originResponse(background, answer.result, 'stale', directives, settle).consume();
+        const { result, bodyNotStored } =
+          background.cacheablePost === true ? await this.screenQueryResponse(background, answer.result) : { result: answer.result, bodyNotStored: undefined };
+        await this.originResponse(background, result, 'stale', directives, settle, bodyNotStored).consume();
       } catch (error) {
         settle(error);
         this.logger.debug({ err: error, url: request.url.href }, 'background revalidation failed');
@@ -284,9 +301,33 @@ export class CacheEngine {
   }
 
   /**
+   * The origin's answer to a GraphQL query, its body read before anything is relayed (up to
+   * MAX_OBJECT_BYTES; a larger one streams on and is not stored) so that a result with `errors`
+   * or one that is not JSON is not stored, and Cache-Status can say so (`bodyNotStored`). An
+   * origin failing mid-body is an upstream error answered before the status line.
+   */
+  private async screenQueryResponse(
+    request: ProxiedRequest,
+    result: OriginResult,
+  ): Promise<{ result: OriginResult; bodyNotStored: string | undefined }> {
+    const { response } = result;
+    let read;
+    try {
+      read = await readBoundedBody(response.body, this.policy.maxObjectBytes, declaredContentLength(response.headers['content-length']));
+    } catch (error) {
+      throw toUpstreamError(error, request.url);
+    }
+    if (!read.complete) return { result: { ...result, response: { ...response, body: read.body } as typeof response }, bodyNotStored: undefined };
+    const bodyNotStored = response.statusCode === 304 ? undefined : whyGraphqlResponseNotStored(read.body);
+    return { result: { ...result, response: { ...response, body: Readable.from([read.body]) } as typeof response }, bodyNotStored };
+  }
+
+  /**
    * Wraps an origin response for relaying, with this cache's own fields and, when the storage
    * plan says so (RFC 9111 §3), a sink that stores the body once it has arrived completely.
-   * `directives` are the request's, undefined for methods the cache does not store.
+   * `directives` are the request's, undefined for methods the cache does not store;
+   * `bodyNotStored` says why a body already read must not be stored (a GraphQL result with errors),
+   * or, for a request relayed without the cache, why it was (its `bypassDetail`).
    */
   private originResponse(
     request: ProxiedRequest,
@@ -294,6 +335,7 @@ export class CacheEngine {
     fwd: ForwardReason,
     directives: RequestDirectives | undefined,
     settle: () => void,
+    bodyNotStored?: string,
   ): OriginResponse {
     const { response, responseTime } = result;
     const rule = request.rule?.rule;
@@ -305,11 +347,12 @@ export class CacheEngine {
     const via = viaWithOurs(headerValue(responseHeaders, 'via'));
     const upstreamCacheStatus = headerValue(responseHeaders, 'cache-status');
     let entry: StoredResponse | undefined;
-    let notStored: string | undefined;
+    let notStored: string | undefined = directives === undefined ? bodyNotStored : undefined;
     if (directives !== undefined) {
       const plan = planStorage(
         {
           method: request.method,
+          cacheablePost: request.cacheablePost,
           requestHeaders: request.headers,
           requestDirectives: directives,
           status: response.statusCode,
@@ -322,7 +365,9 @@ export class CacheEngine {
         },
         this.policy,
       );
-      if (plan.store) {
+      if (plan.store && bodyNotStored !== undefined) {
+        notStored = bodyNotStored;
+      } else if (plan.store) {
         entry = createStoredResponse(
           {
             key: request.key,

@@ -6,6 +6,7 @@ import type { LookupRequest } from '../cache/lookup.js';
 import { countRuleOutcome } from '../rules/rule-outcome.js';
 import type { AppliedRule } from '../rules/types.js';
 import type { CacheEngine, Decision } from './cache-engine.js';
+import { DEFAULT_GRAPHQL_MAX_BODY_BYTES, readGraphqlPost, type GraphqlPost } from './graphql-post.js';
 import type { ResolvedTarget, TargetResolver } from './request-target.js';
 import type { RequestReporter } from './request-report.js';
 import { StreamResponder } from './responders.js';
@@ -23,6 +24,8 @@ export interface DataPlaneListenerOptions {
   admit?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
   /** Reverse-proxy mode: what of an error the client may see (origin addresses stay in the logs). */
   publicError?: ((error: unknown) => unknown) | undefined;
+  /** GRAPHQL_MAX_BODY_BYTES: the largest POST body on a GraphQL route read to be classified (default 64 KiB). */
+  graphqlMaxBodyBytes?: number | undefined;
 }
 
 /**
@@ -53,22 +56,57 @@ export function createDataPlaneListener(options: DataPlaneListenerOptions): Requ
     const method = req.method ?? 'GET';
     const rule = engine.rules.apply({ method, url: target.url, key: target.key });
     if (rule !== undefined) target = { ...target, url: rule.url, key: rule.key };
-    const request: RuleRequest = { method, headers: req.headers, key: target.key, rule, bypass: rule?.rule.bypass };
-    const found = engine.readVariants(request);
-    if (found instanceof Promise) {
+    if (method === 'POST' && rule?.rule.graphql === true) {
       const resolved = target;
-      found.then(
-        (variants) => lookUpAndRespond(options, req, res, resolved, request, engine.lookUp(request, variants)),
-        (error: unknown) => fail(options, req, res, error),
+      readGraphqlPost(req, target.url, target.key, options.graphqlMaxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES).then(
+        (graphql) => lookUpThenRespond(options, req, res, resolved, rule, graphql),
+        (error: unknown) => {
+          // CLIENT_BODY_TIMEOUT_MS: admission has already answered 408 (and logged it). A client
+          // gone is counted and logged like any request that ends early.
+          if (res.headersSent) return;
+          fail(options, req, res, error);
+        },
       );
       return;
     }
-    lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, found));
+    lookUpThenRespond(options, req, res, target, rule, undefined);
   };
 }
 
 /** A request as the lookup sees it, with the cache rule that matched it. */
 type RuleRequest = LookupRequest & { readonly key: string; readonly rule: AppliedRule | undefined };
+
+/**
+ * Reads the stored variants (synchronously when the store is in memory), looks up, and responds.
+ * `graphql`: a POST on a GraphQL route, its body read; a query has its own key.
+ */
+function lookUpThenRespond(
+  options: DataPlaneListenerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: ResolvedTarget,
+  rule: AppliedRule | undefined,
+  graphql: GraphqlPost | undefined,
+): void {
+  const { engine } = options;
+  const request: RuleRequest = {
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    key: graphql?.key ?? target.key,
+    cacheablePost: graphql?.cacheablePost,
+    rule,
+    bypass: rule?.rule.bypass,
+  };
+  const found = engine.readVariants(request);
+  if (found instanceof Promise) {
+    found.then(
+      (variants) => lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, variants), graphql),
+      (error: unknown) => fail(options, req, res, error),
+    );
+    return;
+  }
+  lookUpAndRespond(options, req, res, target, request, engine.lookUp(request, found), graphql);
+}
 
 /** Executes the lookup's decision: a fresh hit synchronously, everything else through the engine. */
 function lookUpAndRespond(
@@ -78,6 +116,7 @@ function lookUpAndRespond(
   target: ResolvedTarget,
   request: RuleRequest,
   decision: Decision,
+  graphql: GraphqlPost | undefined,
 ): void {
   const { engine, reporter } = options;
   const responder = new StreamResponder(res, reporter.requestId(req));
@@ -92,6 +131,7 @@ function lookUpAndRespond(
     reporter,
     responder,
     rule: request.rule,
+    graphql,
   }).catch((error: unknown) => fail(options, req, res, error));
 }
 

@@ -5,11 +5,12 @@ import { entryKeyFor } from '../cache/cache-key.js';
 import { bodyAsText } from '../content/text-body.js';
 import { ProxyError } from '../errors.js';
 import type { CacheEngine, ProxiedRequest } from './cache-engine.js';
+import { classifyGraphqlPost, DEFAULT_GRAPHQL_MAX_BODY_BYTES, graphqlBypassDetail } from './graphql-post.js';
 import type { Responder } from './responders.js';
 import { HOP_BY_HOP, REQUEST_OWN } from './hop-by-hop.js';
 import type { OriginResponse } from './origin-response.js';
 import type { RequestReporter } from './request-report.js';
-import { headerListToMap } from '../cache/headers.js';
+import { headerListToMap, headerValue } from '../cache/headers.js';
 import type { RequestFieldPolicy } from './request-fields.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
 import { clientGoneSignal } from './transparent.js';
@@ -59,6 +60,8 @@ export interface EnvelopeLimits {
   maxEnvelopeBytes: number;
   /** MAX_URL_BYTES: longest target URL, query parameters included. */
   maxUrlBytes: number;
+  /** GRAPHQL_MAX_BODY_BYTES: largest body of a POST on a GraphQL route that is classified (default 64 KiB). */
+  graphqlMaxBodyBytes?: number | undefined;
 }
 
 /**
@@ -114,13 +117,23 @@ export function createEnvelopeHandler(
     const rawHeaders = Object.entries(envelope.headers).flat();
     // The first matching cache rule: its normalised URL is both the key and what the origin gets.
     const rule = engine.rules.apply({ method: envelope.method, url });
+    const headers = headerListToMap(rawHeaders);
+    const targetUrl = rule?.url ?? url;
+    const urlKey = rule?.key ?? entryKeyFor(url);
+    // A POST on a GraphQL route: a query is cached under its own key, as through /http/.
+    const graphql =
+      envelope.method === 'POST' && rule?.rule.graphql === true && body !== undefined
+        ? classifyGraphqlPost(body, headerValue(headers, 'content-type'), targetUrl, urlKey, options.graphqlMaxBodyBytes ?? DEFAULT_GRAPHQL_MAX_BODY_BYTES)
+        : undefined;
     const request: ProxiedRequest = {
       method: envelope.method,
-      url: rule?.url ?? url,
-      key: rule?.key ?? entryKeyFor(url),
+      url: targetUrl,
+      key: graphql?.key ?? urlKey,
+      cacheablePost: graphql?.cacheablePost,
+      bypassDetail: graphql && graphqlBypassDetail(graphql),
       rule,
       bypass: rule?.rule.bypass,
-      headers: headerListToMap(rawHeaders),
+      headers,
       forwardHeaders: options.requestFields.forwardHeaders(envelope.method, rawHeaders, { peerAddress: req.socket.remoteAddress }),
       body: options.requestFields.forwardsBody(envelope.method) ? body : undefined,
       ttlOverrideSec,

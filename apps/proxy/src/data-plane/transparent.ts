@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
+import { graphqlBypassDetail, type GraphqlPost } from './graphql-post.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import type { RequestReporter } from './request-report.js';
 import type { ResolvedTarget } from './request-target.js';
@@ -79,18 +80,23 @@ export async function forwardThroughCache(
     responder: Responder;
     /** The cache rule that matched the request. */
     rule?: AppliedRule | undefined;
+    /** A POST on a GraphQL route, its body already read (see readGraphqlPost). */
+    graphql?: GraphqlPost | undefined;
   },
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const forwardHeaders = originRequestHeaders(req, target);
+  const { graphql } = options;
   const request: ProxiedRequest = {
     method,
     url: target.url,
-    key: target.key,
+    key: graphql?.key ?? target.key,
+    cacheablePost: graphql?.cacheablePost,
+    bypassDetail: graphql && graphqlBypassDetail(graphql),
     headers: req.headers,
     forwardHeaders,
     // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.
-    body: hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
+    body: graphql !== undefined ? graphql.body : hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
     signal: clientGoneSignal(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
     rule: options.rule,

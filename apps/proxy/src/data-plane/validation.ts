@@ -1,5 +1,6 @@
 import { freshenHeaders, notModifiedSelects, validatorHeaders } from '../cache/conditional.js';
 import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
+import { maySendConditional, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { mayServeStaleOnError } from '../cache/reuse.js';
 import { planFreshness, type CachePolicySettings, type StorageRule } from '../cache/storage-plan.js';
@@ -48,13 +49,15 @@ export class Validation {
    * timeout), nothing is sent: that failure is this exchange's.
    */
   async exchange(
-    request: OriginRequest & { readonly rule?: AppliedRule | undefined },
+    request: OriginRequest & LookupRequest & { readonly rule?: AppliedRule | undefined },
     stored: StoredResponse | undefined,
     directives: RequestDirectives,
     sharedFailure?: ProxyError,
   ): Promise<ExchangeOutcome> {
     const { exchange } = this.options;
-    let validators = stored?.hasValidators ? validatorHeaders(headerListToMap(stored.headers)) : undefined;
+    // §4.3.1, but never on a POST (maySendConditional): a stored query is fetched again unconditionally.
+    let validators =
+      stored?.hasValidators && maySendConditional(request) ? validatorHeaders(headerListToMap(stored.headers)) : undefined;
     // At most two rounds: the second, without validators, only after a 304 that matched nothing.
     for (;;) {
       let result: OriginResult;

@@ -1,6 +1,6 @@
 import { CacheKeySchema } from '@caching-proxy/shared';
 import { describe, expect, it } from 'vitest';
-import { buildCacheKey, buildVariantKey, entryKeyFor } from '../../src/cache/cache-key.js';
+import { buildCacheKey, buildVariantKey, entryKeyFor, queryKeyFor } from '../../src/cache/cache-key.js';
 
 describe('buildCacheKey (RFC 9111 §2: method and target URI)', () => {
   it('is 64 lowercase hex characters, the shape CacheKeySchema accepts', () => {
@@ -105,5 +105,23 @@ describe('buildVariantKey (RFC 9111 §4.1)', () => {
   it('does not collide when a separator moves between names and values', () => {
     expect(buildVariantKey(primary, { a: 'b,c', d: 'e' })).not.toBe(buildVariantKey(primary, { a: 'b', 'c,d': 'e' }));
     expect(buildVariantKey(primary, { a: 'b","c' })).not.toBe(buildVariantKey(primary, { a: 'b', c: '' }));
+  });
+});
+
+describe('queryKeyFor (a GraphQL query sent by POST)', () => {
+  const url = new URL('https://example.com/graphql');
+  const digest = 'a'.repeat(64);
+
+  it('differs from the GET entry of the same URL and from other digests', () => {
+    expect(queryKeyFor(url, digest)).not.toBe(entryKeyFor(url));
+    expect(queryKeyFor(url, digest)).not.toBe(queryKeyFor(url, 'b'.repeat(64)));
+    expect(queryKeyFor(url, digest)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is the key of method POST, the URL and the digest, whose parts cannot run into each other', () => {
+    expect(queryKeyFor(url, digest)).toBe(buildCacheKey({ method: 'POST', url: url.href, bodyDigest: digest }));
+    expect(buildCacheKey({ method: 'POST', url: 'https://example.com/a', bodyDigest: 'b' })).not.toBe(
+      buildCacheKey({ method: 'POST', url: 'https://example.com/', bodyDigest: 'ab' }),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HeaderMap } from '../../src/cache/headers.js';
-import { lookUp, type LookupCandidate } from '../../src/cache/lookup.js';
+import { isCacheableRequest, lookUp, maySendConditional, type LookupCandidate } from '../../src/cache/lookup.js';
 import { captureVaryValues } from '../../src/cache/vary.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -112,6 +112,34 @@ describe('lookUp: one decision per request (RFC 9111 §4)', () => {
   it('honours Pragma: no-cache only without Cache-Control (§5.4)', () => {
     expect(lookUp(get({ pragma: 'no-cache' }), [stored()], at(1))).toMatchObject({ action: 'validate', fwd: 'request' });
     expect(lookUp(get({ pragma: 'no-cache', 'cache-control': 'max-age=60' }), [stored()], at(1))).toMatchObject({ action: 'serve' });
+  });
+});
+
+describe('lookUp: a cacheable POST (a GraphQL query keyed on its body)', () => {
+  const query = (headers: HeaderMap = {}) => ({ method: 'POST', headers, cacheablePost: true });
+
+  it('serves a fresh stored response, and forwards a coalescable uri-miss when nothing is stored', () => {
+    const entry = stored();
+    expect(lookUp(query(), [entry], at(10))).toMatchObject({ action: 'serve', entry });
+    expect(lookUp(query(), undefined, at(10))).toMatchObject({ action: 'forward', fwd: 'uri-miss', coalesce: true });
+  });
+
+  it('never validates a stale stored response, even with validators (RFC 9110 §13.1.1: a POST precondition answers 412)', () => {
+    const entry = stored({ hasValidators: true });
+    expect(lookUp(query(), [entry], at(200))).toMatchObject({ action: 'forward', fwd: 'stale', stored: entry });
+    expect(isCacheableRequest(query())).toBe(true);
+    expect(maySendConditional(query())).toBe(false);
+  });
+
+  it('forwards a query with any precondition to the origin, which evaluates it (RFC 9110 §13.1.1: 412, never 304)', () => {
+    for (const field of ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since']) {
+      expect(lookUp(query({ [field]: '"x"' }), [stored()], at(10))).toMatchObject({ action: 'forward', fwd: 'request', stored: undefined, coalesce: false });
+    }
+  });
+
+  it('passes a POST without the flag, and never treats another method with the flag as cacheable', () => {
+    expect(lookUp({ method: 'POST', headers: {} }, [stored()], at(10))).toMatchObject({ action: 'pass' });
+    expect(lookUp({ method: 'PUT', headers: {}, cacheablePost: true }, [stored()], at(10))).toMatchObject({ action: 'pass' });
   });
 });
 

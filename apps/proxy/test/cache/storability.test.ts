@@ -16,9 +16,11 @@ function input(overrides: {
   cacheControl?: string;
   varyNames?: string[] | '*';
   extraStatuses?: number[];
+  cacheablePost?: boolean;
 }): StorabilityInput {
   return {
     method: overrides.method ?? 'GET',
+    cacheablePost: overrides.cacheablePost,
     status: overrides.status ?? 200,
     requestHeaders: overrides.requestHeaders ?? {},
     responseHeaders: overrides.responseHeaders ?? {},
@@ -290,5 +292,15 @@ describe('isHeuristicallyCacheable (RFC 9110 §15.1, RFC 9111 §4.2.2)', () => {
 
   it('leaves out 206 because this cache does not store partial content (§3.3)', () => {
     expect(isHeuristicallyCacheable(206)).toBe(false);
+  });
+});
+
+describe('whyNotStorable: a cacheable POST (a GraphQL query keyed on its body)', () => {
+  it('stores a POST only when it is flagged cacheable, and still applies §3 to it', () => {
+    expect(whyNotStorable(input({ method: 'POST' }))).toBe('method');
+    expect(whyNotStorable(input({ method: 'POST', cacheablePost: true }))).toBeUndefined();
+    expect(whyNotStorable(input({ method: 'PUT', cacheablePost: true }))).toBe('method');
+    expect(whyNotStorable(input({ method: 'POST', cacheablePost: true, cacheControl: 'no-store' }))).toBe('no-store');
+    expect(whyNotStorable(input({ method: 'POST', cacheablePost: true, requestHeaders: { authorization: 'Bearer a' } }))).toBe('authorization');
   });
 });
