@@ -530,6 +530,7 @@ function printTable(table: Row[]): void {
 }
 
 const FORWARDER = 'reference pass-through (leanest forwarder)';
+const HEADERS_REFERENCE = 'reference 1 KiB with a hit\'s header fields';
 
 async function measureRound(round: number, origin: Started, redis: Started | undefined, scenarios: ProxyScenario[]): Promise<void> {
   rows = [];
@@ -537,6 +538,11 @@ async function measureRound(round: number, origin: Started, redis: Started | und
   // The references run every round: every ratio is to a reference measured in the same round.
   await measureReference('reference 1 KiB', 'reference.mjs', '/1k');
   await measureReference('reference 1 MiB', 'reference.mjs', '/1m');
+  if (scenarios.some((scenario) => scenario.reference === 'reference 1 KiB' && selected(scenario.name))) {
+    // The same bare server sending the header fields a hit sends: what header handling alone costs.
+    await measureReference(HEADERS_REFERENCE, 'reference-headers.mjs', '/1k');
+    ratioTo(rows.at(-1)!, 'reference 1 KiB', undefined);
+  }
   if (scenarios.some((scenario) => scenario.reference === FORWARDER && selected(scenario.name))) {
     await measureReference(FORWARDER, 'forwarder.mjs', '/nostore', [`http://127.0.0.1:${origin.port}`]);
   }
