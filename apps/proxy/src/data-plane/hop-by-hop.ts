@@ -19,6 +19,8 @@ export const REQUEST_OWN: ReadonlySet<string> = new Set(['host', 'expect']);
 
 function connectionNamed(value: string | readonly string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
+  // The usual values name only hop-by-hop options, which are removed anyway.
+  if (value === 'keep-alive' || value === 'close') return undefined;
   const text = typeof value === 'string' ? value : value.join(',');
   const names = text
     .split(',')

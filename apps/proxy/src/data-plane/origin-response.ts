@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Stats } from '../stats/stats.js';
@@ -102,23 +101,56 @@ export class OriginResponse {
   }
 
   /**
-   * Streams the response to the client. Resolves when the client got all of it or the exchange
-   * ended early (client gone, origin failed mid-body: the client connection is then cut, since
-   * its status line is already sent). Never rejects.
+   * Streams the response to the client, writing each origin chunk straight to `res` (no stream
+   * pipeline in between). While the response is being stored, the origin is read at its own pace
+   * and what the client has not taken yet waits in `res`'s buffer — bounded by MAX_OBJECT_BYTES,
+   * since collecting stops beyond it (as Varnish and nginx's proxy_buffering do) — so a slow client
+   * never holds the fill, and coalesced waiters are released when the body is stored, not when this
+   * client has read it. Once nothing is being stored, the client's backpressure paces the origin.
+   * Resolves when the client got all of it or the exchange ended early (client gone, origin failed
+   * mid-body: the client connection is then cut, since its status line is already sent). Never
+   * rejects.
    */
   pipeTo(res: ServerResponse, extraHeaders: readonly string[] = []): Promise<void> {
     res.writeHead(this.status, extraHeaders.length > 0 ? this.headers.concat(extraHeaders) : this.headers);
-    this.body.on('data', (chunk: Buffer) => this.collect(chunk));
+    const { body } = this;
     return new Promise((resolve) => {
-      pipeline(this.body, res, (error) => {
-        if (error) {
-          this.abandonStoring();
-          this.options.logger.debug({ err: error, url: this.options.target.href }, 'response stream ended early');
-          if (!res.destroyed) res.destroy();
-        } else {
-          this.finish();
-        }
+      let bodyEnded = false;
+      let done = false;
+      const resume = (): void => {
+        body.resume();
+      };
+      const stop = (error: unknown): void => {
+        if (done) return;
+        done = true;
+        body.off('data', onData);
+        res.off('drain', resume);
+        this.abandonStoring();
+        this.options.logger.debug({ err: error, url: this.options.target.href }, 'response stream ended early');
+        if (!bodyEnded) body.destroy();
+        if (!res.destroyed) res.destroy();
         resolve();
+      };
+      const onData = (chunk: Buffer): void => {
+        this.collect(chunk);
+        if (!res.write(chunk) && this.chunks === undefined) body.pause();
+      };
+      body.on('data', onData);
+      res.on('drain', resume);
+      body.once('end', () => {
+        bodyEnded = true;
+        this.finish();
+        res.end();
+      });
+      body.once('error', stop);
+      res.once('error', stop);
+      res.once('finish', () => {
+        done = true;
+        res.off('drain', resume);
+        resolve();
+      });
+      res.once('close', () => {
+        if (!res.writableFinished) stop(new Error('the client went away'));
       });
     });
   }

@@ -26,6 +26,8 @@ class DeadlineHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private expired: ProxyError | undefined;
   private phaseTimer: NodeJS.Timeout | undefined;
+  private phase: Phase = 'first byte';
+  private phaseMs = 0;
   private readonly totalTimer: NodeJS.Timeout;
 
   constructor(
@@ -36,9 +38,19 @@ class DeadlineHandler implements Dispatcher.DispatchHandler {
     this.armPhase('first byte', deadlines.firstByteMs);
   }
 
+  /**
+   * (Re)starts the phase timer. Re-arming for the same duration refreshes the one Timeout instead
+   * of allocating a new one: this runs for every body chunk.
+   */
   private armPhase(phase: Phase, ms: number): void {
+    this.phase = phase;
+    if (this.phaseTimer !== undefined && ms === this.phaseMs) {
+      this.phaseTimer.refresh();
+      return;
+    }
     clearTimeout(this.phaseTimer);
-    this.phaseTimer = setTimeout(() => this.expire(phase, ms), ms);
+    this.phaseMs = ms;
+    this.phaseTimer = setTimeout(() => this.expire(this.phase, this.phaseMs), ms);
   }
 
   private clear(): void {

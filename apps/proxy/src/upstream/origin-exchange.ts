@@ -63,16 +63,18 @@ export class OriginExchange {
   async send(request: OriginRequest, validators?: readonly string[]): Promise<OriginResult> {
     const { url } = request;
     this.options.guard.assertUrlAllowed(url);
-    const headers: string[] = [];
     const forwarded = request.forwardHeaders;
-    for (let i = 0; i < forwarded.length; i += 2) {
-      if (validators === undefined || !CLIENT_CONDITIONALS.has(forwarded[i]!.toLowerCase())) {
-        headers.push(forwarded[i]!, forwarded[i + 1]!);
+    let headers: string[];
+    if (validators === undefined) {
+      // RFC 9110 §7.6.3: a proxy adds itself to Via.
+      headers = forwarded.concat('via', VIA);
+    } else {
+      headers = [];
+      for (let i = 0; i < forwarded.length; i += 2) {
+        if (!CLIENT_CONDITIONALS.has(forwarded[i]!.toLowerCase())) headers.push(forwarded[i]!, forwarded[i + 1]!);
       }
+      headers.push(...validators, 'via', VIA);
     }
-    if (validators !== undefined) headers.push(...validators);
-    // RFC 9110 §7.6.3: a proxy adds itself to Via.
-    headers.push('via', VIA);
     const requestTime = this.options.clock();
     const started = performance.now();
     let response: Dispatcher.ResponseData;

@@ -95,15 +95,20 @@ describe('origin failures', () => {
     expect((await send(proxy.adminUrl, '/stats')).json<{ entries: number }>().entries).toBe(0);
   });
 
-  it('stores nothing when the client disconnects mid-body', async () => {
+  it('aborts the origin exchange and stores nothing when the client disconnects mid-body', async () => {
     proxy = await startProxy();
-    let releaseRest: () => void = () => {};
-    const restReleased = new Promise<void>((resolve) => (releaseRest = resolve));
-    origin = await startOrigin(async (_req, res) => {
+    let firstAborted: () => void = () => {};
+    const originSawAbort = new Promise<void>((resolve) => (firstAborted = resolve));
+    let hits = 0;
+    origin = await startOrigin((_req, res) => {
       res.writeHead(200, { 'cache-control': 'max-age=60' });
+      if (++hits > 1) {
+        res.end('first half;second half');
+        return;
+      }
       res.write('first half;');
-      await restReleased;
-      res.end('second half');
+      // The rest never comes: the proxy must give up on this exchange when its client leaves.
+      res.once('close', () => firstAborted());
     });
     const { port } = new URL(proxy.dataUrl);
     await new Promise<void>((resolve, reject) => {
@@ -116,7 +121,7 @@ describe('origin failures', () => {
       req.on('error', (error) => (error.message.includes('socket hang up') ? resolve() : reject(error)));
       req.end();
     });
-    releaseRest();
+    await originSawAbort;
     const next = await send(proxy.dataUrl, proxy.via(origin.url, '/abandoned'));
     expect(next.headers['x-cache']).toBe('MISS');
     expect(next.text).toBe('first half;second half');
