@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfigInput } from '../../src/config.js';
 import { postJson, send, type SendOptions, type TestResponse } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { freshPrefix, startRedisServer, type RedisServer } from '../helpers/redis.js';
 import { ISSUE_EXAMPLE, writeRulesFile } from '../helpers/rules.js';
+import type { TieredStore } from '../../src/storage/tiered-store.js';
 
 /** What the origin answers per path: a handler, or by default 200, fresh for a minute. */
 type Answer = (req: IncomingMessage, res: ServerResponse, count: number) => void;
@@ -308,5 +310,36 @@ describe('cache rules: actions', () => {
     await s.rules.write('rules:\n  - name: nothing-cached\n    bypass: true\n');
     expect(await s.proxy.server.rules.reload()).toMatchObject({ ok: true, rules: 1 });
     expect((await s.get('/api/search?q=1&gclid=1')).headers['x-cache']).toBe('BYPASS');
+  });
+});
+
+describe('cache rules with Redis: two replicas sharing one Redis', () => {
+  let redis: RedisServer;
+  let replicaB: TestProxy | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+  afterEach(async () => {
+    await replicaB?.close();
+    replicaB = undefined;
+  });
+
+  it("a write through one replica purges the other's L1 copy and Redis (invalidate goes through the store's purge)", async () => {
+    const config = { CACHE_BACKEND: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: freshPrefix() };
+    const s = await start(ISSUE_EXAMPLE, {}, { config });
+    const b = (replicaB = await startProxy({ ...config, CACHE_RULES_FILE: s.rules.path }));
+    const key = String((await s.get('/api/orders/7')).headers['x-cache-key']);
+    expect((await s.get('/api/orders/7')).headers['x-cache']).toBe('HIT');
+    expect((s.proxy.server.store as TieredStore).hasLocalCopy(key)).toBe(true);
+    const write = await send(b.dataUrl, b.via(s.origin.url, '/api/orders'), { method: 'POST', body: '{}' });
+    expect(write.status).toBe(200);
+    await vi.waitFor(() => expect((s.proxy.server.store as TieredStore).hasLocalCopy(key)).toBe(false));
+    expect((await s.get('/api/orders/7')).headers['x-cache']).toBe('MISS');
+    expect(s.originHits('/api/orders/7')).toBe(2);
+    expect(counters({ ...s, proxy: b }, 'orders-writes').invalidations).toBe(1);
   });
 });
