@@ -226,4 +226,44 @@ describe('rules procedures without a rules file', () => {
     const tested = (await postJson(proxy.adminUrl, '/rules/test', { url: 'https://example.com/a?b=1' })).json<RuleTestResult>();
     expect(tested).toMatchObject({ rule: null, considered: [], url: 'https://example.com/a?b=1', bypass: false });
   });
+
+  it('refuses a reload with the reason: no file is configured', async () => {
+    const response = await postJson(proxy.adminUrl, '/rules/reload', {});
+    expect(response.status).toBe(200);
+    const result = response.json<RulesReloadResult>();
+    expect(result).toMatchObject({ ok: false, rules: 0 });
+    expect(result.problems[0]!.message).toContain('CACHE_RULES_FILE');
+  });
+});
+
+describe('rules procedures in reverse-proxy mode', () => {
+  let origin: TestOrigin;
+  let proxy: TestProxy;
+  let dir: string;
+
+  beforeAll(async () => {
+    origin = await startOrigin((req, res) => {
+      res.writeHead(200, { 'cache-control': 'max-age=300' });
+      res.end(`reverse ${req.url ?? '/'}`);
+    });
+    dir = await mkdtemp(path.join(tmpdir(), 'rules-reverse-'));
+    const rulesFile = path.join(dir, 'rules.yaml');
+    await writeFile(rulesFile, EXAMPLE_RULES);
+    proxy = await startProxy({ ORIGIN_URL: origin.url, CACHE_RULES_FILE: rulesFile });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await origin?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("tests a path against ORIGIN_URL, with the key a client's request gets", async () => {
+    const tested = (await postJson(proxy.adminUrl, '/rules/test', { url: '/api/search?utm_source=x&q=1' })).json<RuleTestResult>();
+    expect(tested.rule?.name).toBe('search');
+    expect(tested.url).toBe(`${origin.url}/api/search?q=1`);
+    const real = await send(proxy.dataUrl, '/api/search?q=1&gclid=2');
+    expect(real.headers['cache-status']).toContain('rule="search"');
+    expect(real.headers['x-cache-key']).toBe(tested.cache_key);
+  });
 });
