@@ -102,6 +102,7 @@ export function RuleTester() {
   const [url, setUrl] = useState('');
   const [headerText, setHeaderText] = useState('');
   const headers = parseHeaderLines(headerText);
+  // rules.test is a query (it changes nothing), run on submit: the mutation hook gives that its pending/result states.
   const test = useMutation({ mutationFn: (input: RuleTestInput) => client.rules.test.query(input) });
 
   function submit(event: FormEvent) {
