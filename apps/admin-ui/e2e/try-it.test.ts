@@ -37,8 +37,8 @@ describe('journey: trying a URL', () => {
     expect(await newest.locator('.badge').textContent()).toBe('HIT');
     expect(await newest.locator('td').nth(1).textContent()).toBe('200');
     expect(await newest.textContent()).toContain('caching-proxy; hit');
-    expect(await newest.locator('td').nth(4).textContent()).toBe('0');
-    expect(await newest.locator('td').nth(5).textContent()).toMatch(/ m?s$/);
+    expect(await newest.locator('td').nth(5).textContent()).toBe('0');
+    expect(await newest.locator('td').nth(6).textContent()).toMatch(/ m?s$/);
     expect(dashboard.origin.hits('/weather/today')).toBe(1);
 
     // The stored response links to its entry page.

@@ -7,6 +7,7 @@ import { EntriesPage } from './pages/entries-page';
 import { EntryPage } from './pages/entry-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OverviewPage } from './pages/overview-page';
+import { RulesPage } from './pages/rules-page';
 import { TryItPage } from './pages/try-it-page';
 
 function Page({ route }: { route: Route }) {
@@ -19,6 +20,8 @@ function Page({ route }: { route: Route }) {
       return <EntryPage key={route.key} entryKey={route.key} />;
     case 'try-it':
       return <TryItPage />;
+    case 'rules':
+      return <RulesPage />;
     case 'not-found':
       return <NotFoundPage />;
   }

@@ -5,7 +5,7 @@ import type { AppRouter } from '@caching-proxy/proxy/router';
 import type { ApiKeyStore } from './lib/api-key-store';
 import { isUnauthorized } from './lib/trpc-error';
 
-export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 /** Tells the key store about every 401, with the key the refused request carried. */
 function refusalLink(keys: ApiKeyStore): TRPCLink<AppRouter> {

@@ -55,6 +55,11 @@ describe('createCachingProxyClient against a running proxy', () => {
     expect(await client.cache.purgeTag.mutate({ tag: 'client-tag' })).toEqual({ purged: 1, urls: 1, stored_responses: 1 });
     await send(proxy.dataUrl, proxy.via(origin.url, '/four'));
     expect(await client.cache.clear.mutate()).toEqual({ cleared: 1, urls: 1, stored_responses: 1 });
+
+    // Cache rules: none configured here, but listed and testable all the same.
+    expect(await client.rules.list.query()).toMatchObject({ file: null, rules: [] });
+    const tested = await client.rules.test.query({ url: `${origin.url}/five?b=2&a=1`, method: 'GET' });
+    expect(tested).toMatchObject({ rule: null, url: `${origin.url}/five?b=2&a=1` });
   });
 
   it('surfaces authentication errors as typed tRPC errors', async () => {

@@ -8,6 +8,7 @@ const NAVIGATION = [
   { label: 'Overview', href: paths.overview, pages: ['overview'] },
   { label: 'Entries', href: paths.entries, pages: ['entries', 'entry'] },
   { label: 'Try it', href: paths.tryIt, pages: ['try-it'] },
+  { label: 'Rules', href: paths.rules, pages: ['rules'] },
 ] as const satisfies readonly { label: string; href: string; pages: readonly Route['page'][] }[];
 
 /** Forgets the API key of this tab (shown only while one is kept) and drops what was loaded with it. */

@@ -1,5 +1,5 @@
 import type { TryRequestResult } from '@caching-proxy/shared';
-import { isStoredResponse } from '../lib/cache-status';
+import { isStoredResponse, matchedRuleName } from '../lib/cache-status';
 import { formatBytes, formatMilliseconds } from '../lib/format';
 import { paths } from '../lib/routes';
 import { Link } from './link';
@@ -15,6 +15,17 @@ function CacheBadge({ value }: { value: string | null }) {
   return <span className={`badge badge-cache-${(value ?? 'none').toLowerCase()}`}>{value ?? '—'}</span>;
 }
 
+/** The cache rule that applied (the `rule` parameter of Cache-Status), linked to the Rules page. */
+function MatchedRule({ cacheStatus }: { cacheStatus: string | null }) {
+  const name = matchedRuleName(cacheStatus);
+  if (name === null) return <span className="muted">none</span>;
+  return (
+    <Link className="rule-link" href={paths.rules}>
+      {name}
+    </Link>
+  );
+}
+
 /** What "Try it" requests got back, newest first. */
 export function TryResults({ attempts }: { attempts: readonly TryAttempt[] }) {
   return (
@@ -27,6 +38,7 @@ export function TryResults({ attempts }: { attempts: readonly TryAttempt[] }) {
             <th scope="col">Status</th>
             <th scope="col">X-Cache</th>
             <th scope="col">Cache-Status</th>
+            <th scope="col">Rule</th>
             <th scope="col" className="number">
               Age
             </th>
@@ -62,6 +74,9 @@ export function TryResults({ attempts }: { attempts: readonly TryAttempt[] }) {
               </td>
               <td data-label="Cache-Status">
                 <code>{result.cache_status ?? '—'}</code>
+              </td>
+              <td data-label="Rule">
+                <MatchedRule cacheStatus={result.cache_status} />
               </td>
               <td className="number" data-label="Age">
                 {result.age ?? '—'}

@@ -7,4 +7,6 @@ export const POLL_MS = {
   health: 10_000,
   /** Ages and TTLs in the entry views. */
   entries: 5_000,
+  /** The rules' counters change with every request they match. */
+  rules: 2_000,
 } as const;

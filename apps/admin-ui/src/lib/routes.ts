@@ -4,6 +4,7 @@ export type Route =
   | { page: 'entries' }
   | { page: 'entry'; key: string }
   | { page: 'try-it' }
+  | { page: 'rules' }
   | { page: 'not-found' };
 
 export const paths = {
@@ -11,6 +12,8 @@ export const paths = {
   entries: '/entries',
   entry: (key: string) => `/entries/${encodeURIComponent(key)}`,
   tryIt: '/try-it',
+  /** Not `/rules`: that is the REST path of the rules (`GET /rules`). */
+  rules: '/cache-rules',
 } as const;
 
 /** The entries page with its URL filter in the query string, so that a filtered list can be reloaded and shared. */
@@ -28,6 +31,7 @@ export function parseRoute(pathname: string): Route {
   if (path === paths.overview) return { page: 'overview' };
   if (path === paths.entries) return { page: 'entries' };
   if (path === paths.tryIt) return { page: 'try-it' };
+  if (path === paths.rules) return { page: 'rules' };
   const entry = /^\/entries\/([^/]+)$/.exec(path);
   if (entry?.[1]) {
     try {

@@ -9,6 +9,7 @@ describe('routes', () => {
     expect(parseRoute('/entries')).toEqual({ page: 'entries' });
     expect(parseRoute('/entries/')).toEqual({ page: 'entries' });
     expect(parseRoute('/try-it')).toEqual({ page: 'try-it' });
+    expect(parseRoute('/cache-rules')).toEqual({ page: 'rules' });
     expect(parseRoute(paths.entry(KEY))).toEqual({ page: 'entry', key: KEY });
   });
 
@@ -27,8 +28,8 @@ describe('routes', () => {
   });
 
   it('keeps page paths clear of the API paths of the admin listener', () => {
-    for (const path of [paths.overview, paths.entries, paths.entry(KEY), paths.tryIt]) {
-      expect(path.split('/')[1]).not.toMatch(/^(trpc|cache|stats|health|try|docs|redoc|openapi\.json)$/);
+    for (const path of [paths.overview, paths.entries, paths.entry(KEY), paths.tryIt, paths.rules]) {
+      expect(path.split('/')[1]).not.toMatch(/^(trpc|cache|stats|health|try|rules|docs|redoc|openapi\.json)$/);
     }
   });
 });

@@ -37,13 +37,13 @@ export function buildOpenApiDocument(version: string, listener: 'admin' | 'data'
       title: 'caching-proxy',
       description:
         'The data plane (POST /proxy and /http/{target}, on the data port) and the control plane: statistics, ' +
-        'health and cache administration (on the admin listener; the same operations are available over tRPC at ' +
+        'health, cache administration and cache rules (on the admin listener; the same operations are available over tRPC at ' +
         '/trpc). When ADMIN_API_KEY is set, every control-plane operation but /health needs ' +
         '`Authorization: Bearer <key>`. Errors answer `{ "error": { "code", "message" } }` with a stable code.',
       version,
       baseUrl: '/',
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
-      tags: ['system', 'cache'],
+      tags: ['system', 'cache', 'rules'],
     }),
   );
   return addDataPlaneOperations(generated, listener);

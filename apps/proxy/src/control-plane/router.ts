@@ -1,4 +1,5 @@
 import { cacheRouter, dataPortInfo } from './routers/cache.js';
+import { rulesRouter } from './routers/rules.js';
 import { health, history, stats, tryRequest } from './routers/system.js';
 import { router } from './trpc.js';
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   history,
   tryRequest,
   cache: cacheRouter,
+  rules: rulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
