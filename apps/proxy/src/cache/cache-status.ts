@@ -12,7 +12,7 @@ export interface CacheStatusParams {
   ttlSec?: number;
   key?: string;
   detail?: string;
-  /** Name of the cache rule that matched the request: the extension parameter `rule` (RFC 9211 §2.8). */
+  /** Name of the cache rule that matched the request: the extension parameter `rule` (RFC 9211 §2 allows parameters beyond its own). */
   rule?: string | undefined;
 }
 

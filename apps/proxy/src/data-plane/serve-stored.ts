@@ -47,6 +47,8 @@ function statusHasNoBody(status: number): boolean {
 }
 
 interface HitHeaders {
+  /** The matched cache rule's name in Cache-Status (undefined: none). */
+  rule: string | undefined;
   responseTime: number;
   ageSec: number;
   ttlSec: number;
@@ -89,12 +91,11 @@ export class StoredResponseServer {
     if (
       outcome === 'hit' &&
       cacheStatus.detail === undefined &&
-      cacheStatus.rule === undefined &&
       requestHeaders.range === undefined &&
       !hasCacheAnswerableConditional(requestHeaders) &&
       !statusHasNoBody(entry.status)
     ) {
-      this.sendWhole(request.method, responder, entry, this.plainHitHeaders(entry, now));
+      this.sendWhole(request.method, responder, entry, this.plainHitHeaders(entry, now, cacheStatus.rule));
       return outcome;
     }
     const own = ownResponseFields({
@@ -145,15 +146,16 @@ export class StoredResponseServer {
 
   /**
    * Headers of a plain fresh hit: the stored fields, this cache's own and Content-Length.
-   * Memoised per variant while Age and TTL are unchanged; a fresh copy is returned each time,
-   * since responders append to it.
+   * Memoised per variant while Age, TTL and the matched rule are unchanged; a fresh copy is
+   * returned each time, since responders append to it.
    */
-  private plainHitHeaders(entry: StoredResponse, now: number): string[] {
+  private plainHitHeaders(entry: StoredResponse, now: number, rule: string | undefined): string[] {
     const ageSec = currentAgeSec(entry, now);
     const ttlSec = remainingTtlSec(entry, now);
     const memo = this.hitHeaderMemo.get(entry.variantKey);
     if (
       memo !== undefined &&
+      memo.rule === rule &&
       memo.responseTime === entry.responseTime &&
       memo.ageSec === ageSec &&
       memo.ttlSec === ttlSec &&
@@ -165,14 +167,14 @@ export class StoredResponseServer {
       ownResponseFields({
         ageSec,
         upstreamCacheStatus: entry.upstreamCacheStatus,
-        cacheStatus: { hit: true, ttlSec },
+        cacheStatus: { hit: true, ttlSec, rule },
         xCache: 'HIT',
         key: entry.key,
       }),
       'content-length',
       String(entry.body.length),
     );
-    this.hitHeaderMemo.set(entry.variantKey, { responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
+    this.hitHeaderMemo.set(entry.variantKey, { rule, responseTime: entry.responseTime, ageSec, ttlSec, headersRef: entry.headers, headers });
     return headers.slice();
   }
 }

@@ -80,8 +80,11 @@ describe('cache rules: the example of the issue, as written', () => {
     expect(second.headers['x-cache']).toBe('HIT');
     expect(second.headers['cache-status']).toBe(`caching-proxy; hit; ttl=60; rule="search"`);
     expect(second.text).toBe(first.text);
+    // A further hit reuses the memoised header list of the entry, rule parameter included.
+    const third = await s.get('/api/search?q=a&utm_campaign=z');
+    expect(third.headers['cache-status']).toMatch(/^caching-proxy; hit; ttl=60; rule="search"$/);
     expect(s.origin.requests.map((r) => r.url)).toEqual(['/api/search?q=a']);
-    expect(counters(s, 'search')).toMatchObject({ requests: 2, hits: 1, misses: 1, stores: 1 });
+    expect(counters(s, 'search')).toMatchObject({ requests: 3, hits: 2, misses: 1, stores: 1 });
   });
 
   it('answers HEAD from the GET entry under the same rule and key', async () => {
