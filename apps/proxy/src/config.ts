@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { availableParallelism } from 'node:os';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -391,6 +392,26 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
   return value as DeepReadonly<T>;
 }
 
+/** Settings that name a file. */
+const FILE_SETTINGS = ['WARM_URLS_FILE', 'CACHE_RULES_FILE'] as const;
+
+/**
+ * Makes the file settings absolute: a relative path is resolved against the directory the user
+ * ran `npm start` from (npm's `INIT_CWD`; npm runs the server inside its workspace folder), else
+ * the working directory — so `CACHE_RULES_FILE=rules.yaml npm start` reads ./rules.yaml.
+ */
+function resolveFilePaths<T extends Partial<Record<(typeof FILE_SETTINGS)[number], string | undefined>>>(
+  config: T,
+  initCwd: string | undefined,
+): T {
+  const base = initCwd !== undefined && initCwd.trim() !== '' ? initCwd : process.cwd();
+  for (const name of FILE_SETTINGS) {
+    const file = config[name];
+    if (file !== undefined) config[name] = resolvePath(base, file) as T[typeof name];
+  }
+  return config;
+}
+
 /**
  * Parses an environment-like record into the deep-frozen configuration; throws one ConfigError
  * naming every bad variable.
@@ -399,7 +420,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const result = ConfigSchema.safeParse(input);
-  if (result.success) return deepFreeze(result.data);
+  if (result.success) return deepFreeze(resolveFilePaths(result.data, env.INIT_CWD));
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? 'configuration');
     return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;

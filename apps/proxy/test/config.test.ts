@@ -100,6 +100,14 @@ describe('parseConfig defaults', () => {
 });
 
 describe('parseConfig values', () => {
+  it('resolves relative file settings against the directory npm was run from (INIT_CWD), else the working directory', () => {
+    const fromNpm = parseConfig({ CACHE_RULES_FILE: 'rules.yaml', WARM_URLS_FILE: 'conf/urls.txt', INIT_CWD: '/home/me/project' });
+    expect(fromNpm.CACHE_RULES_FILE).toBe('/home/me/project/rules.yaml');
+    expect(fromNpm.WARM_URLS_FILE).toBe('/home/me/project/conf/urls.txt');
+    expect(parseConfig({ CACHE_RULES_FILE: '/etc/proxy/rules.yaml', INIT_CWD: '/home/me' }).CACHE_RULES_FILE).toBe('/etc/proxy/rules.yaml');
+    expect(parseConfig({ CACHE_RULES_FILE: 'rules.yaml' }).CACHE_RULES_FILE).toBe(`${process.cwd()}/rules.yaml`);
+  });
+
   it('reads the shared-cache safety settings', () => {
     const config = parseConfig({ CACHE_EXTRA_STATUSES: ' 403, 503 ', TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7, fd00::/8', PUBLIC_HOSTS: 'WWW.Example.com, *.example.org' });
     expect(config.CACHE_EXTRA_STATUSES).toEqual(new Set([403, 503]));
