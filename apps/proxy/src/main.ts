@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,9 +78,15 @@ async function main(): Promise<void> {
       admin: `http://${admin.address}:${admin.port}`,
       cache_backend: config.CACHE_BACKEND,
       ...(config.ORIGIN_URL ? { origin: config.ORIGIN_URL } : {}),
+      // Where SIGHUP (rules reload) and SIGTERM go: this process, or with WORKERS the primary.
+      pid: process.pid,
+      ...(cluster.isWorker ? { primary_pid: process.ppid } : {}),
     },
     describeListening(data, admin, config),
   );
+  if (config.CACHE_RULES_FILE !== undefined) {
+    logger.info({ file: config.CACHE_RULES_FILE, rules: proxy.rules.state().rules.length }, 'cache rules loaded');
+  }
   if (config.WARM_URLS_FILE !== undefined && isFirstWorker()) {
     // Warming runs in the background: the proxy serves meanwhile. Each URL that is not stored is
     // logged with its reason; a response the origin marked unstorable is not a failure. The

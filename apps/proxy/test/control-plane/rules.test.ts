@@ -189,6 +189,15 @@ describe('rules procedures (tRPC and REST on the admin listener)', () => {
     expect(state.rules[0]!.rule).toMatchObject({ ttl: 300 });
   });
 
+  it('reloads on a body-less POST /rules/reload (curl -X POST), and still refuses a body without a media type', async () => {
+    await writeFile(rulesFile, 'rules:\n  - name: only\n    match: { path: "/only*" }\n');
+    const reloaded = await send(proxy.adminUrl, '/rules/reload', { method: 'POST', headers: AUTH });
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.json<RulesReloadResult>()).toEqual({ ok: true, rules: 1, problems: [] });
+    const typeless = await send(proxy.adminUrl, '/rules/reload', { method: 'POST', headers: AUTH, body: '{}' });
+    expect(typeless.status).toBe(415);
+  });
+
   it('needs the admin API key, over REST and tRPC', async () => {
     expect((await send(proxy.adminUrl, '/rules')).status).toBe(401);
     expect((await postJson(proxy.adminUrl, '/rules/reload', {})).status).toBe(401);
