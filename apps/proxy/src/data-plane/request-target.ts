@@ -184,17 +184,35 @@ export function createReverseResolver(
 
 /**
  * How a URL typed into the rules tester (`rules.test`) is resolved, as a request for it would
- * be: in the forward modes an absolute http(s) URL (parseTargetUrl); in reverse-proxy mode a
- * path (starting with `/`) under ORIGIN_URL, refused like the reverse resolver refuses it.
- * Throws ProxyError PROXY_ERR_INVALID_URL (or PROXY_ERR_PATH_OUTSIDE_BASE) for a bad URL.
+ * be. Forward modes: an absolute http(s) URL (parseTargetUrl), what follows `/http/` in a
+ * transparent-mode path (`/http/example.com/a`), or a scheme-less target (`example.com/a`,
+ * https assumed, as `/http/` does). Reverse-proxy mode: a path (starting with `/`) under
+ * ORIGIN_URL, or an absolute URL on ORIGIN_URL's origin (its path and query are used), refused
+ * like the reverse resolver refuses them. Throws ProxyError PROXY_ERR_INVALID_URL (or
+ * PROXY_ERR_PATH_OUTSIDE_BASE) for a bad URL.
  */
 export function targetUrlResolver(originUrl: URL | undefined): (text: string) => URL {
-  if (originUrl === undefined) return (text) => parseTargetUrl(text);
+  if (originUrl === undefined) {
+    return (text) => {
+      if (text.startsWith(TRANSPARENT_PREFIX)) return parseTransparentTarget(text.slice(TRANSPARENT_PREFIX.length));
+      if (text.startsWith('/')) {
+        throw new ProxyError('PROXY_ERR_INVALID_URL', 'Expected a target URL (http://host/path), a /http/ path or host/path; a bare path only means something in reverse-proxy mode');
+      }
+      return ABSOLUTE_FORM.test(text) ? parseTargetUrl(text) : parseTransparentTarget(text);
+    };
+  }
   const reverse = createReverseResolver(originUrl);
   return (text) => {
-    const path = text.startsWith('/') ? text : undefined;
+    let path = text.startsWith('/') ? text : undefined;
+    if (path === undefined && ABSOLUTE_FORM.test(text)) {
+      const url = parseTargetUrl(text);
+      if (url.origin === originUrl.origin) path = `${url.pathname}${url.search}`;
+    }
     if (path === undefined) {
-      throw new ProxyError('PROXY_ERR_INVALID_URL', `Expected a path starting with / (reverse-proxy mode: resolved against ORIGIN_URL), got ${JSON.stringify(text.slice(0, 100))}`);
+      throw new ProxyError(
+        'PROXY_ERR_INVALID_URL',
+        `Expected a path starting with / or a URL on ${originUrl.origin} (reverse-proxy mode: resolved against ORIGIN_URL), got ${JSON.stringify(text.slice(0, 100))}`,
+      );
     }
     return reverse({ url: path, headers: {} })!.url;
   };

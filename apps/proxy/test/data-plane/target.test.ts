@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@caching-proxy/shared';
 import { describe, expect, it } from 'vitest';
-import { climbsAboveRoot } from '../../src/data-plane/request-target.js';
+import { climbsAboveRoot, targetUrlResolver } from '../../src/data-plane/request-target.js';
 import { appendQueryParams, isValidHostName, parseTargetUrl, parseTransparentTarget } from '../../src/data-plane/target.js';
 import { ProxyError } from '../../src/errors.js';
 
@@ -219,3 +219,24 @@ describe('climbsAboveRoot (RFC 3986 §5.2.4, encoded dots and backslashes includ
     expect(climbsAboveRoot(path)).toBe(false);
   });
 });
+
+describe('targetUrlResolver (what the rules tester resolves, as the data plane would)', () => {
+  it('forward modes: an absolute URL, a /http/ path and a scheme-less target name the same URL as the data plane does', () => {
+    const resolve = targetUrlResolver(undefined);
+    expect(resolve('http://127.0.0.1:9000/api/search?q=a').href).toBe('http://127.0.0.1:9000/api/search?q=a');
+    expect(resolve('/http/http://127.0.0.1:9000/api/search?q=a').href).toBe('http://127.0.0.1:9000/api/search?q=a');
+    expect(resolve('/http/example.com/a').href).toBe('https://example.com/a');
+    expect(resolve('example.com/a').href).toBe('https://example.com/a');
+    expect(() => resolve('ftp://example.com/')).toThrow(ProxyError);
+    expect(() => resolve('/api/search')).toThrow(/a bare path only means something in reverse-proxy mode/);
+  });
+
+  it('reverse mode: a path, or an absolute URL on ORIGIN_URL, resolve under ORIGIN_URL; other origins are refused', () => {
+    const resolve = targetUrlResolver(new URL('http://origin.internal:9000/'));
+    expect(resolve('/api/search?q=a').href).toBe('http://origin.internal:9000/api/search?q=a');
+    expect(resolve('http://origin.internal:9000/api/search?q=a').href).toBe('http://origin.internal:9000/api/search?q=a');
+    expect(() => resolve('http://elsewhere.example/api')).toThrow(/Expected a path starting with \/ or a URL on http:\/\/origin.internal:9000/);
+    expect(() => resolve('/../etc')).toThrow(ProxyError);
+  });
+});
+
