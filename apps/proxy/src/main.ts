@@ -116,9 +116,11 @@ async function main(): Promise<void> {
       proxy.adminServer.closeAllConnections();
     }, config.SHUTDOWN_TIMEOUT_MS);
     forced.unref();
-    const closed = Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer)]);
     // Upgraded sockets are no longer HTTP connections: the server would wait for them forever.
+    // Tunnels get their Close frames (cut after a short grace) and their access-log lines before
+    // the process exits.
     proxy.closeTunnels();
+    const closed = Promise.all([closeServer(proxy.dataServer), closeServer(proxy.adminServer), proxy.tunnels.drained()]);
     // Logged once the listeners are closed, so the line means what it says.
     logger.info({ signal }, 'shutting down: no new connections, draining in-flight requests');
     closed

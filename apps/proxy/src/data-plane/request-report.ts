@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
 import { requestIdOf } from '../request-id.js';
 import type { RequestObserver } from '../stats/observer.js';
-import type { Outcome } from '../stats/stats.js';
+import { outcomeLabel, type Outcome } from '../stats/stats.js';
 
 interface RequestTrace {
   id: string;
@@ -82,7 +82,7 @@ export class RequestReporter {
           // Secret query values are masked by the logger's `target` serializer (logger.ts).
           target: trace.target ?? redactCredentials((req as { originalUrl?: string }).originalUrl ?? req.url ?? ''),
           status: res.statusCode,
-          outcome,
+          outcome: outcomeLabel(outcome, res.statusCode),
           ...(trace.client === undefined ? {} : { client: trace.client }),
           duration_ms: Math.round(durationSec * 100_000) / 100,
         },

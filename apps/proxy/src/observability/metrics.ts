@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestObserver } from '../stats/observer.js';
-import { classifyErrorStatus, type Outcome, type Stats, type StatsCounters } from '../stats/stats.js';
+import { outcomeLabel, type Outcome, type Stats, type StatsCounters } from '../stats/stats.js';
 import type { CacheAdmin, StoreUsage } from '../storage/types.js';
 import { RequestMetrics } from './request-metrics.js';
 
@@ -114,7 +114,7 @@ export class Metrics implements RequestObserver {
   }
 
   requestFinished(outcome: Outcome, method: string, durationSec: number, status: number): void {
-    this.requests.record(metricOutcome(outcome, status), KNOWN_METHODS.has(method) ? method : 'other', durationSec);
+    this.requests.record(outcomeLabel(outcome, status), KNOWN_METHODS.has(method) ? method : 'other', durationSec);
   }
 
   /** A forward-mode client was admitted under `name` (a key name, or `network`). */
@@ -131,14 +131,6 @@ export class Metrics implements RequestObserver {
   }
 }
 
-/**
- * The `outcome` label: the cache outcome, with error answers split into `client_error` (the
- * client's own bad request, 4xx) and `error` (origin or upstream failure, 5xx).
- */
-function metricOutcome(outcome: Outcome, status: number): string {
-  if (outcome !== 'error') return outcome;
-  return classifyErrorStatus(status) === 'client' ? 'client_error' : 'error';
-}
 
 /** A counter mirroring a monotonic value read at scrape time. */
 function monotonic(name: string, help: string, registers: Registry[], read: () => Promise<number | undefined>): void {

@@ -32,6 +32,16 @@ export type Outcome =
 export type ErrorClass = 'client' | 'upstream';
 
 /** RFC 9110 §15.5: 4xx means the client erred; anything else that ended in an error did not. */
+/**
+ * The outcome as metrics and the access log name it: the cache outcome, with error answers split
+ * into `client_error` (the client's own bad request, 4xx) and `error` (origin or upstream
+ * failure, 5xx).
+ */
+export function outcomeLabel(outcome: Outcome, status: number): string {
+  if (outcome !== 'error') return outcome;
+  return classifyErrorStatus(status) === 'client' ? 'client_error' : 'error';
+}
+
 export function classifyErrorStatus(status: number): ErrorClass {
   return status >= 400 && status < 500 ? 'client' : 'upstream';
 }

@@ -64,7 +64,7 @@ describe('structured request logs', () => {
     await send(proxy.adminUrl, '/stats', { headers: { authorization: `Bearer ${API_KEY}` } });
     const text = lines.join('\n');
     for (const secret of ['user-token-xyz', 'cookie-value-xyz', 'hunter2', API_KEY]) expect(text).not.toContain(secret);
-    const error = requestLines().find((l) => l.outcome === 'error');
+    const error = requestLines().find((l) => l.outcome === 'client_error');
     expect(error).toMatchObject({ status: 400, target: '/http/http://[redacted]@example.com/' });
   });
 });
