@@ -85,6 +85,11 @@ export interface FreshnessInput {
   readonly overrideTtlSec?: number | undefined;
   /** The matching cache rule's ttl and tags (see StorageRule). */
   readonly rule?: StorageRule | undefined;
+  /**
+   * The request's header fields (lowercase names): a response to a request with credentials
+   * keeps only the lifetime it states (see isSharedOnlyThroughRevalidation).
+   */
+  readonly requestHeaders?: HeaderMap | undefined;
 }
 
 /**
@@ -118,6 +123,12 @@ function freshnessFrom(
   });
   const ttl = input.rule?.ttl;
   let lifetimeSec = ttl === undefined ? determined.lifetimeSec : ruleLifetimeSec(ttl, determined);
+  if (isSharedOnlyThroughRevalidation(input.requestHeaders, input.headers, directives)) {
+    // Only the origin's stated lifetime (capped by a rule's max), never a heuristic or a rule's
+    // default, override or min: else one user's response would be reused for another.
+    lifetimeSec = STATED_LIFETIME.has(determined.source) ? determined.lifetimeSec : 0;
+    if (ttl?.maxSec !== undefined) lifetimeSec = Math.min(lifetimeSec, ttl.maxSec);
+  }
   // A ?ttl= override caps the freshness left from now; it never extends what the origin allows.
   if (input.overrideTtlSec !== undefined) lifetimeSec = Math.min(lifetimeSec, initialAgeSec + input.overrideTtlSec);
   const staleAt = input.responseTime + (lifetimeSec - initialAgeSec) * 1000;
@@ -144,6 +155,27 @@ function freshnessFrom(
     hasValidators,
     tags: input.rule?.tags?.length ? [...new Set([...responseTags(input.headers), ...input.rule.tags])] : responseTags(input.headers),
   };
+}
+
+/**
+ * Whether a response may be reused for other requests only because it says it must be
+ * revalidated: the request carried `Authorization` (or a `Cookie` the response does not vary
+ * on — this cache treats cookies as credentials) and the response has neither `public` nor
+ * `s-maxage`, only `must-revalidate` (RFC 9111 §3.5). Such a response may be reused while the
+ * origin said it is fresh, but a heuristic freshness lifetime (§4.2.2) or a cache rule's
+ * `default`/`override`/`min` would serve one user's response to another for a lifetime the
+ * origin never granted.
+ */
+export function isSharedOnlyThroughRevalidation(
+  requestHeaders: HeaderMap | undefined,
+  responseHeaders: HeaderMap,
+  directives: CacheControl,
+): boolean {
+  if (requestHeaders === undefined || directives.has('public') || directives.has('s-maxage')) return false;
+  if (requestHeaders.authorization !== undefined) return true;
+  if (requestHeaders.cookie === undefined) return false;
+  const varyNames = parseVary(headerValue(responseHeaders, 'vary'));
+  return varyNames === '*' || !varyNames.includes('cookie');
 }
 
 /** Sources of a freshness lifetime the response states itself (RFC 9111 §4.2.1); the others are heuristics. */

@@ -205,7 +205,7 @@ export class CacheEngine {
       return this.serve(request, responder, answer.entry, 'stale', { fwd: 'stale', fwdStatus: answer.fwdStatus, detail: 'stale-if-error' });
     }
     let { result } = answer;
-    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.rule?.rule);
+    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.headers, request.rule?.rule);
     let bodyNotStored: string | undefined;
     if (request.cacheablePost === true) {
       try {

@@ -81,7 +81,7 @@ export class Validation {
           validators = undefined;
           continue;
         }
-        const refreshed = this.freshen(stored, update, result, request.rule?.rule);
+        const refreshed = this.freshen(stored, update, result, request.rule?.rule, request.headers);
         if (refreshed === undefined) return { kind: 'refreshed', entry: stored, stored: false };
         await this.options.store.put(refreshed);
         return { kind: 'refreshed', entry: refreshed, stored: true };
@@ -98,8 +98,9 @@ export class Validation {
    * §4.3.5: a 200 to HEAD freshens the stored GET response when it describes the same
    * representation (same entity tag, or same Last-Modified without entity tags, and the same
    * Content-Length when it has one); otherwise the stored response is no longer usable.
+   * `requestHeaders`: the HEAD request's fields.
    */
-  freshenFromHead(stored: StoredResponse, result: OriginResult, rule?: StorageRule): void {
+  freshenFromHead(stored: StoredResponse, result: OriginResult, requestHeaders: HeaderMap, rule?: StorageRule): void {
     const headers = result.response.headers as HeaderMap;
     const storedHeaders = headerListToMap(stored.headers);
     const etag = headerValue(headers, 'etag');
@@ -115,12 +116,18 @@ export class Validation {
       void this.options.store.invalidate(new URL(stored.url));
       return;
     }
-    const refreshed = this.freshen(stored, headers, result, rule);
+    const refreshed = this.freshen(stored, headers, result, rule, requestHeaders);
     if (refreshed) void this.options.store.put(refreshed);
   }
 
   /** §3.2, §4.3.4: the stored response with the header fields of a 304 (or matching HEAD) applied. */
-  private freshen(stored: StoredResponse, update: HeaderMap, result: OriginResult, rule: StorageRule | undefined): StoredResponse | undefined {
+  private freshen(
+    stored: StoredResponse,
+    update: HeaderMap,
+    result: OriginResult,
+    rule: StorageRule | undefined,
+    requestHeaders: HeaderMap,
+  ): StoredResponse | undefined {
     const headers = freshenHeaders(stored.headers, forwardableResponseHeaders(update, NOT_FRESHENED_FIELDS));
     const freshness = planFreshness(
       {
@@ -130,6 +137,7 @@ export class Validation {
         requestTime: result.requestTime,
         responseTime: result.responseTime,
         rule,
+        requestHeaders,
       },
       this.options.policy,
     );

@@ -197,3 +197,33 @@ describe('planStorage with a cache rule: ttl changes lifetimes, never storabilit
     expect(fields?.lifetimeSec).toBe(77);
   });
 });
+
+describe('planStorage for a response shared only because it must be revalidated (RFC 9111 §3.5)', () => {
+  const lifetime = (headers: HeaderMap, requestHeaders: HeaderMap, rule?: Partial<StoragePlanInput>['rule']) => {
+    const result = plan(headers, { requestHeaders, rule });
+    return result.store ? result.freshness.lifetimeSec : result.reason;
+  };
+  const alice = { authorization: 'Bearer alice' };
+
+  it('gets no heuristic lifetime (CACHE_TTL, Last-Modified) when the request had Authorization or an unvaried Cookie: without validators it is not kept at all', () => {
+    expect(lifetime({ 'cache-control': 'must-revalidate' }, alice)).toBe('stale-on-arrival');
+    // With a validator it is kept, stale at once, for validation only.
+    expect(lifetime({ 'cache-control': 'must-revalidate', 'last-modified': new Date(T0 - 86_400_000).toUTCString() }, alice)).toBe(0);
+    expect(lifetime({ 'cache-control': 'must-revalidate' }, { cookie: 'sid=a' })).toBe('stale-on-arrival');
+    // Without credentials, or with a response that varies on the cookie, the heuristic applies as before.
+    expect(lifetime({ 'cache-control': 'must-revalidate' }, {})).toBe(300);
+    expect(lifetime({ 'cache-control': 'must-revalidate', vary: 'cookie' }, { cookie: 'sid=a' })).toBe(300);
+  });
+
+  it("keeps the stated lifetime, ignores a rule's default, override and min, and still applies its max", () => {
+    expect(lifetime({ 'cache-control': 'max-age=60, must-revalidate' }, alice)).toBe(60);
+    expect(lifetime({ 'cache-control': 'max-age=0, must-revalidate' }, alice, { ttl: { overrideSec: 3600, minSec: 60 } })).toBe('stale-on-arrival');
+    expect(lifetime({ 'cache-control': 'must-revalidate' }, alice, { ttl: { defaultSec: 60 } })).toBe('stale-on-arrival');
+    expect(lifetime({ 'cache-control': 'max-age=600, must-revalidate' }, alice, { ttl: { maxSec: 30 } })).toBe(30);
+  });
+
+  it('is not limited when the response says public or s-maxage: the origin allowed sharing outright', () => {
+    expect(lifetime({ 'cache-control': 'public' }, alice, { ttl: { defaultSec: 60 } })).toBe(60);
+    expect(lifetime({ 'cache-control': 's-maxage=5' }, alice, { ttl: { overrideSec: 90 } })).toBe(90);
+  });
+});

@@ -7,6 +7,7 @@ import { MODES, startCacheUnderTest, type CacheUnderTest, type Mode } from '../h
 import { postJson, send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { writeRulesFile } from '../helpers/rules.js';
 
 /**
  * Issue #11: no client can change what another client receives. Each group is one kind of fault:
@@ -198,6 +199,49 @@ describe.each(MODES)('a cache that is safe to share (%s)', (mode: Mode) => {
       expect(victim.json<{ hello: string }>().hello).toBe('guest');
       expect((await c.fetch('/v', { headers: { cookie: 'session=alice' } })).headers['x-cache']).toBe('HIT');
       expect(c.originHits('/v')).toBe(2);
+    });
+  });
+
+  describe('5b. a response shared only because it must be revalidated keeps the lifetime its origin stated (RFC 9111 §3.5)', () => {
+    /** A personal answer that allows sharing only through must-revalidate: `cc` is its Cache-Control. */
+    const personalWith = (cc: string) => (req: IncomingMessage, res: ServerResponse, body: Buffer) =>
+      answer(res, 200, { 'cache-control': cc }, { user: req.headers.authorization ?? req.headers.cookie ?? 'guest', ...echo(req, body) });
+
+    it('gives `must-revalidate` without a lifetime no heuristic freshness: Bob never gets Alice\'s answer', async () => {
+      const c = await start(personalWith('must-revalidate'));
+      await c.fetch('/mr', { headers: { authorization: 'Bearer alice' } });
+      const victim = await c.fetch('/mr', { headers: { authorization: 'Bearer bob' } });
+      expect(victim.json<{ user: string }>().user).toBe('Bearer bob');
+      expect(victim.text).not.toContain('alice');
+      expect(c.originHits('/mr')).toBe(2);
+    });
+
+    it('treats a Cookie the same way', async () => {
+      const c = await start(personalWith('must-revalidate'));
+      await c.fetch('/mrc', { headers: { cookie: 'sid=alice' } });
+      const victim = await c.fetch('/mrc', { headers: { cookie: 'sid=bob' } });
+      expect(victim.json<{ user: string }>().user).toBe('sid=bob');
+      expect(c.originHits('/mrc')).toBe(2);
+    });
+
+    it("ignores a cache rule's ttl override and min for it: max-age=0 stays 0", async () => {
+      const rules = await writeRulesFile('rules:\n  - name: long\n    match: { path: "/ovr*" }\n    ttl: { override: 3600, min: 60 }\n');
+      try {
+        const c = await start(personalWith('max-age=0, must-revalidate'), { CACHE_RULES_FILE: rules.path });
+        await c.fetch('/ovr/d', { headers: { authorization: 'Bearer alice' } });
+        const victim = await c.fetch('/ovr/d', { headers: { authorization: 'Bearer bob' } });
+        expect(victim.json<{ user: string }>().user).toBe('Bearer bob');
+        expect(c.originHits('/ovr/d')).toBe(2);
+      } finally {
+        await rules.remove();
+      }
+    });
+
+    it('still reuses it while the lifetime the origin stated lasts (max-age=60, must-revalidate), as §3.5 allows', async () => {
+      const c = await start(personalWith('max-age=60, must-revalidate'));
+      await c.fetch('/granted', { headers: { authorization: 'Bearer alice' } });
+      expect((await c.fetch('/granted', { headers: { authorization: 'Bearer bob' } })).headers['x-cache']).toBe('HIT');
+      expect(c.originHits('/granted')).toBe(1);
     });
   });
 
