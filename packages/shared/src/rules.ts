@@ -38,6 +38,11 @@ const HostPatternSchema = z
 /** A path glob: starts with `/`; `*` matches any characters (slashes included), `?` one character. */
 const PathGlobSchema = z.string().regex(/^\/[^\s]*$/, 'expected a path glob starting with / (e.g. "/api/search*")');
 
+/** A path prefix: starts with `/`; literal (every URL whose path starts with it matches), so no `*` or `?`. */
+const PathPrefixSchema = z
+  .string()
+  .regex(/^\/[^\s*?]*$/, 'expected a path prefix starting with / and without * or ? (every path starting with it is purged, e.g. "/api/orders")');
+
 /** A request or response field name (RFC 9110 §5.1 token), compared case-insensitively. */
 const FieldNameSchema = z
   .string()
@@ -82,7 +87,7 @@ export const RuleTtlSchema = z.union([
 
 export const RuleInvalidateSchema = z
   .object({
-    prefixes: z.array(PathGlobSchema).optional().describe('Path prefixes of the same origin purged after a successful matching request'),
+    prefixes: z.array(PathPrefixSchema).optional().describe('Path prefixes of the same origin purged after a successful matching request'),
     tags: z.array(TagSchema).optional().describe('Tags purged after a successful matching request'),
   })
   .strict();

@@ -103,17 +103,33 @@ export class Rule implements CompiledRule {
     if (!this.hostMatches(url.hostname)) {
       return explain ? `host ${url.hostname} does not match ${match.host!.join(', ')}` : '';
     }
-    if (this.paths !== undefined && !this.paths.some((glob) => glob.test(url.pathname))) {
-      return explain ? `path ${url.pathname} does not match ${match.path!.join(', ')}` : '';
+    if (this.paths !== undefined) {
+      const path = normalizePathEscapes(url.pathname);
+      if (!this.paths.some((glob) => glob.test(path))) return explain ? `path ${path} does not match ${match.path!.join(', ')}` : '';
     }
     return undefined;
   }
 
   private hostMatches(hostname: string): boolean {
     if (this.exactHosts === undefined) return true;
-    const host = hostname.toLowerCase();
+    // `example.com.` (the absolute form of the name) is the same host as `example.com`.
+    const host = hostname.toLowerCase().replace(/\.$/, '');
     if (this.exactHosts.has(host)) return true;
     for (const suffix of this.hostSuffixes) if (host.endsWith(suffix) && host.length > suffix.length) return true;
     return false;
   }
 }
+
+/** A percent-escape of an unreserved character (RFC 3986 §2.3: ALPHA, DIGIT, `-`, `.`, `_`, `~`). */
+const ESCAPED_UNRESERVED = /%(4[1-9A-F]|5[0-9A]|6[1-9A-F]|7[0-9A]|3[0-9]|2D|2E|5F|7E)/gi;
+
+/**
+ * A raw path with escapes of unreserved characters decoded (RFC 3986 §6.2.2.2: `/%61dmin` is
+ * `/admin` to every origin), so that another spelling of the same path cannot dodge a rule.
+ * Other escapes (`%2F`, `%25`, …) stay as they are: decoding them would change the path.
+ */
+export function normalizePathEscapes(rawPath: string): string {
+  if (!rawPath.includes('%')) return rawPath;
+  return rawPath.replace(ESCAPED_UNRESERVED, (_escape, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+

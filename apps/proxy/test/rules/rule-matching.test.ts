@@ -62,6 +62,16 @@ describe('rule matching', () => {
     expect(matched(rules, 'GET', 'http://badexample.org/')).toBeUndefined();
   });
 
+  it('cannot be dodged by escaping unreserved characters or by the absolute form of the host name', () => {
+    const rules = book([{ name: 'no-store-admin', match: { host: 'example.com', path: '/admin*' }, bypass: true }]);
+    expect(matched(rules, 'GET', 'http://example.com/%61dmin/x')).toBe('no-store-admin');
+    expect(matched(rules, 'GET', 'http://example.com/%61%64%6D%69%6E')).toBe('no-store-admin');
+    expect(matched(rules, 'GET', 'http://example.com./admin')).toBe('no-store-admin');
+    // Escapes of reserved characters and other spellings an origin may or may not equate stay distinct.
+    expect(matched(rules, 'GET', 'http://example.com/admin%2Fx')).toBe('no-store-admin');
+    expect(matched(rules, 'GET', 'http://example.com//admin')).toBeUndefined();
+  });
+
   it('applies the first matching rule in file order', () => {
     const rules = book([
       { name: 'first', match: { path: '/api/*' } },

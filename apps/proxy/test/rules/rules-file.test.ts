@@ -71,6 +71,11 @@ describe('rules file parsing', () => {
     expect(duplicate[0]).toMatchObject({ line: 3, message: containing('unique') });
   });
 
+  it('refuses a glob in invalidate prefixes: they are literal prefixes, and a * would purge nothing', () => {
+    const problems = problemsOf('rules:\n  - name: w\n    match: { method: POST, path: "/items*" }\n    invalidate: { prefixes: ["/items*"] }\n');
+    expect(problems).toEqual([expect.objectContaining({ path: 'rules[0].invalidate.prefixes[0]', line: 4, message: containing('without * or ?') })]);
+  });
+
   it('refuses an empty file and a file without rules', () => {
     expect(problemsOf('')[0]!.message).toMatch(/the file is empty/);
     expect(problemsOf('rules: 3\n')[0]).toMatchObject({ path: 'rules', line: 1, message: containing('expected array') });
