@@ -8,23 +8,10 @@ import type { AppRouter } from '../../src/control-plane/router.js';
 import { postJson, send } from '../helpers/http.js';
 import { startOrigin, type TestOrigin } from '../helpers/origin.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { ISSUE_EXAMPLE } from '../helpers/rules.js';
 
 const API_KEY = 'rules-test-key-0123456789';
 const AUTH = { authorization: `Bearer ${API_KEY}` };
-
-/** The issue's example file, as written. */
-const EXAMPLE_RULES = `rules:
-  - name: search
-    match: { path: "/api/search*" }
-    key: { ignoreQuery: ["utm_*", "gclid"], sortQuery: true }
-  - name: graphql
-    match: { method: POST, path: "/graphql" }
-    graphql: true
-    ttl: 60
-  - name: orders-writes
-    match: { method: [POST, PUT, PATCH, DELETE], path: "/api/orders*" }
-    invalidate: { prefixes: ["/api/orders"] }
-`;
 
 /** Three problems, on lines 3, 4 and 5. */
 const BROKEN_RULES = `rules:
@@ -53,7 +40,7 @@ describe('rules procedures (tRPC and REST on the admin listener)', () => {
     });
     dir = await mkdtemp(path.join(tmpdir(), 'rules-control-plane-'));
     rulesFile = path.join(dir, 'rules.yaml');
-    await writeFile(rulesFile, EXAMPLE_RULES);
+    await writeFile(rulesFile, ISSUE_EXAMPLE);
     proxy = await startProxy({ ADMIN_API_KEY: API_KEY, CACHE_RULES_FILE: rulesFile });
   });
 
@@ -64,7 +51,7 @@ describe('rules procedures (tRPC and REST on the admin listener)', () => {
   });
 
   beforeEach(async () => {
-    await writeFile(rulesFile, EXAMPLE_RULES);
+    await writeFile(rulesFile, ISSUE_EXAMPLE);
     expect((await postJson(proxy.adminUrl, '/rules/reload', {}, AUTH)).json<RulesReloadResult>()).toMatchObject({ ok: true, rules: 3 });
   });
 
@@ -257,7 +244,7 @@ describe('rules procedures in reverse-proxy mode', () => {
     });
     dir = await mkdtemp(path.join(tmpdir(), 'rules-reverse-'));
     const rulesFile = path.join(dir, 'rules.yaml');
-    await writeFile(rulesFile, EXAMPLE_RULES);
+    await writeFile(rulesFile, ISSUE_EXAMPLE);
     proxy = await startProxy({ ORIGIN_URL: origin.url, CACHE_RULES_FILE: rulesFile });
   });
 
