@@ -8,7 +8,10 @@
  * - `ioredis, body in N KiB fields`: the same megabyte in fields of N KiB, read by the same
  *   HGETALL (one round trip), never concatenated;
  * - `node-redis, …`: the same reads with node-redis (`redis` package), when it can be imported
- *   (`npm i --no-save redis` in apps/proxy; it is not a dependency of the proxy).
+ *   (`npm i --no-save redis` in apps/proxy; it is not a dependency of the proxy);
+ * - `valkey-glide, …`: the same reads with valkey-glide (its socket is read by a Rust core, not by
+ *   net.Socket), when it can be imported (`npm i --no-save @valkey/valkey-glide`);
+ * - `raw socket, …`: the floor of any client reading through net.Socket (no RESP parser at all).
  *
  * With `--serve`, every body read is also written to a loopback socket (chunks corked into one
  * writev), as a hit is written to its client.
@@ -170,6 +173,25 @@ async function main(): Promise<void> {
     process.stdout.write('node-redis: not importable (npm i --no-save redis in apps/proxy to include it)\n');
   }
 
+  const glide = await importGlide();
+  let closeGlide = (): void => {};
+  if (glide) {
+    const client = await glide.GlideClient.createClient({ addresses: [{ host: '127.0.0.1', port }], requestTimeout: 5000 });
+    closeGlide = () => client.close();
+    const glideBody = (pairs: { field: Buffer | string; value: Buffer | string }[]) =>
+      deliver(pairs.filter(({ field }) => field.toString().startsWith('b')).map(({ value }) => value as Buffer));
+    candidates.push({
+      name: 'valkey-glide, body in one field, 1 client',
+      read: async () => glideBody(await client.hgetall(oneField, { decoder: glide.Decoder.Bytes })),
+    });
+    candidates.push({
+      name: 'valkey-glide, body in 16 KiB fields, 1 client',
+      read: async () => glideBody(await client.hgetall(`${prefix}c16`, { decoder: glide.Decoder.Bytes })),
+    });
+  } else {
+    process.stdout.write('valkey-glide: not importable (npm i --no-save @valkey/valkey-glide in apps/proxy to include it)\n');
+  }
+
   const closeSink = serve ? await openSink() : () => {};
   const selected = candidates.filter((c) => c.name.includes(only));
   const results = new Map<string, number[]>(selected.map((c) => [c.name, []]));
@@ -189,6 +211,7 @@ async function main(): Promise<void> {
   rawReused.close();
   await closeNodeRedis();
   closeSink();
+  closeGlide();
   for (const client of all) client.disconnect();
 }
 
@@ -237,6 +260,27 @@ interface NodeRedisModule {
   createClient(options: { socket: { host: string; port: number } }): {
     withTypeMapping(mapping: Record<number, unknown>): { connect(): Promise<NodeRedisClient> };
   };
+}
+
+/** The part of valkey-glide (v2) this benchmark uses. */
+interface GlideModule {
+  Decoder: { Bytes: number };
+  GlideClient: {
+    createClient(options: { addresses: { host: string; port: number }[]; requestTimeout: number }): Promise<{
+      hgetall(key: string, options: { decoder: number }): Promise<{ field: Buffer | string; value: Buffer | string }[]>;
+      close(): void;
+    }>;
+  };
+}
+
+/** valkey-glide (a Rust core behind a Node binding) when installed. */
+async function importGlide(): Promise<GlideModule | undefined> {
+  try {
+    const name = '@valkey/valkey-glide';
+    return (await import(name)) as GlideModule;
+  } catch {
+    return undefined;
+  }
 }
 
 /** node-redis when installed. */
