@@ -373,11 +373,13 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   /**
-   * Lookups that start after a clear or purge must not join a read that began before it: called
-   * when the removal starts and again when it has removed everything.
+   * Lookups that start after a removal must not join a read that began before it: called when a
+   * clear or purge starts and again when it has removed everything, and by the L1 tier for the
+   * invalidations other replicas publish (`key`: one URL; none: every URL).
    */
-  private forgetReads(): void {
-    this.reading.clear();
+  forgetReads(key?: string): void {
+    if (key === undefined) this.reading.clear();
+    else this.reading.delete(key);
   }
 
   /** URLs and stored responses under our prefix; one SCAN walk shared by concurrent callers. */
