@@ -15,6 +15,9 @@ export class TieredStore implements CacheStore, CacheAdmin {
     private readonly bus: InvalidationBus,
   ) {
     bus.onInvalidate((message) => {
+      // A lookup after the invalidation must not join a Redis read that began before it (and
+      // would then copy what was dropped into L1 under a newer generation).
+      redis.forgetReads(message.op === 'key' ? message.key : undefined);
       if (!this.l1) return;
       if (message.op === 'key') this.l1.delete(message.key);
       else if (message.op === 'purge') this.l1.purgePrefix(message.prefix);

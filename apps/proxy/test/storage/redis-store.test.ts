@@ -142,3 +142,62 @@ describe('Redis usage', () => {
       expect((await backend.store.usage()).urls).toBe(1);
     }));
 });
+
+/** A RedisStore without the L1 tier on a fresh prefix, and a plain client counting the commands Redis ran. */
+async function withPlainStore(test: (t: { clock: ReturnType<typeof manualClock>; store: RedisStore; inspector: Redis }) => Promise<void>): Promise<void> {
+  const clock = manualClock();
+  const client = createRedisClient(config(freshPrefix()));
+  const availability = new RedisAvailability(client, createSilentLogger());
+  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+  const store = new RedisStore({ client, keys: new RedisKeys(freshPrefix()), availability, clock: clock.now, logger: createSilentLogger() });
+  const inspector = new Redis(redis.port, '127.0.0.1');
+  try {
+    await test({ clock, store, inspector });
+  } finally {
+    inspector.disconnect();
+    availability.close();
+    await client.quit();
+  }
+}
+
+/** How many HGETALL commands the Redis server has run. */
+async function hgetallCalls(inspector: Redis): Promise<number> {
+  const stats = await inspector.info('commandstats');
+  return Number(/cmdstat_hgetall:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+}
+
+describe('Redis lookups in flight', () => {
+  it('answers concurrent lookups of one URL with one Redis read, byte for byte', () =>
+    withPlainStore(async ({ clock, store, inspector }) => {
+      const body = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => i % 251));
+      const entry = storedResponse({ url: '/large', body, now: clock.now() });
+      expect(await store.put(entry)).toBe(true);
+      const before = await hgetallCalls(inspector);
+      const lookups = await Promise.all(Array.from({ length: 20 }, () => store.getVariants(entry.key)));
+      expect((await hgetallCalls(inspector)) - before).toBe(1);
+      for (const variants of lookups) expect(variants?.[0]?.body.equals(body)).toBe(true);
+      // Once answered, the next lookup reads again.
+      await store.getVariants(entry.key);
+      expect((await hgetallCalls(inspector)) - before).toBe(2);
+    }));
+
+  it('never lets a lookup that starts after a delete join a read that began before it', () =>
+    withPlainStore(async ({ clock, store }) => {
+      const entry = storedResponse({ url: '/deleted', now: clock.now() });
+      await store.put(entry);
+      const earlier = store.getVariants(entry.key);
+      expect(await store.delete(entry.key)).toBe(true);
+      expect(await store.getVariants(entry.key)).toBeUndefined();
+      await earlier;
+    }));
+
+  it('never lets a lookup that starts after a purge join a read that began before it', () =>
+    withPlainStore(async ({ clock, store }) => {
+      const entry = storedResponse({ url: '/purged/page', now: clock.now() });
+      await store.put(entry);
+      const earlier = store.getVariants(entry.key);
+      await store.purgePrefix('https://example.test/purged/');
+      expect(await store.getVariants(entry.key)).toBeUndefined();
+      await earlier;
+    }));
+});

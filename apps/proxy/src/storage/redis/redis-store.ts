@@ -67,6 +67,8 @@ export class RedisStore implements CacheStore, CacheAdmin {
   private counting: Promise<EntryCount> | undefined;
   /** Bumped by every removal, so that a walk that overlapped one is not reused. */
   private removals = 0;
+  /** Lookups in flight by primary key (see getVariants). */
+  private readonly reading = new Map<string, Promise<readonly StoredResponse[] | undefined>>();
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -78,8 +80,25 @@ export class RedisStore implements CacheStore, CacheAdmin {
     defineFencedCommands(this.client);
   }
 
+  /**
+   * The stored variants of a URL. Concurrent lookups of one URL share one HGETALL: without L1 a
+   * hot 1 MiB entry would otherwise be read, parsed and queued once per waiting request (on one
+   * connection, long enough to pass REDIS_COMMAND_TIMEOUT_MS and degrade to misses). Sharing a
+   * read in flight returns what the first lookup would have seen a moment earlier — the same
+   * primary key, so no client receives anything another could not (Vary is matched after). A
+   * removal through this store forgets the reads in flight, so no lookup that starts after it
+   * joins a read that began before it.
+   */
   getVariants(key: string): Promise<readonly StoredResponse[] | undefined> {
-    return this.availability.run('get', () => this.readVariants(key), undefined);
+    const inFlight = this.reading.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const read: Promise<readonly StoredResponse[] | undefined> = this.availability
+      .run('get', () => this.readVariants(key), undefined)
+      .finally(() => {
+        if (this.reading.get(key) === read) this.reading.delete(key);
+      });
+    this.reading.set(key, read);
+    return read;
   }
 
   private async readVariants(key: string): Promise<readonly StoredResponse[] | undefined> {
@@ -114,6 +133,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   }
 
   put(entry: StoredResponse): Promise<boolean> {
+    this.reading.delete(entry.key);
     return this.availability.run(
       'put',
       async () => {
@@ -178,11 +198,13 @@ export class RedisStore implements CacheStore, CacheAdmin {
 
   delete(key: string): Promise<boolean> {
     this.forgetEntryCount();
+    this.reading.delete(key);
     return this.availability.run(
       'delete',
       async () => {
         // The entry is replaced by its fence alone, atomically, for the fence window.
         const had = await this.client.fencedDelete(this.keys.entry(key), String(this.clock()), String(this.fenceWindowMs));
+        this.reading.delete(key);
         return had === 1;
       },
       false,
@@ -196,11 +218,13 @@ export class RedisStore implements CacheStore, CacheAdmin {
   /** Removes only this cache's entries and tag sets (our prefix), on every master, with UNLINK — never FLUSHDB. */
   clear(): Promise<RemovedCount> {
     this.forgetEntryCount();
+    this.forgetReads();
     return this.availability.must('clear', async () => {
       await this.fence({ op: 'all' });
       const removed: RemovedCount = { urls: 0, responses: 0 };
       for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) addRemoved(removed, await this.unlinkEntries(node, keys));
       for await (const { node, keys } of this.scanPages(this.keys.tagPattern)) await this.unlinkEach(node, keys);
+      this.forgetReads();
       return removed;
     });
   }
@@ -244,6 +268,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   /** Every URL the tag set names whose stored variants still carry the tag. */
   purgeTag(tag: string): Promise<RemovedCount> {
     this.forgetEntryCount();
+    this.forgetReads();
     return this.availability.must('purge by tag', async () => {
       await this.fence({ op: 'tag', tag });
       const tagKey = this.keys.tag(tag);
@@ -257,6 +282,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
         }
       }
       await this.client.unlink(tagKey);
+      this.forgetReads();
       return purged;
     });
   }
@@ -308,6 +334,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
 
   purgePrefix(prefix: string): Promise<RemovedCount> {
     this.forgetEntryCount();
+    this.forgetReads();
     return this.availability.must('purge', async () => {
       await this.fence({ op: 'prefix', prefix });
       const purged: RemovedCount = { urls: 0, responses: 0 };
@@ -316,6 +343,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
         const doomed = keys.filter((_k, i) => urls[i]?.startsWith(prefix));
         if (doomed.length > 0) addRemoved(purged, await this.unlinkEntries(node, doomed));
       }
+      this.forgetReads();
       return purged;
     });
   }
@@ -342,6 +370,16 @@ export class RedisStore implements CacheStore, CacheAdmin {
   private forgetEntryCount(): void {
     this.entryCount = undefined;
     this.removals++;
+  }
+
+  /**
+   * Lookups that start after a removal must not join a read that began before it: called when a
+   * clear or purge starts and again when it has removed everything, and by the L1 tier for the
+   * invalidations other replicas publish (`key`: one URL; none: every URL).
+   */
+  forgetReads(key?: string): void {
+    if (key === undefined) this.reading.clear();
+    else this.reading.delete(key);
   }
 
   /** URLs and stored responses under our prefix; one SCAN walk shared by concurrent callers. */
