@@ -46,6 +46,8 @@ export class OriginBody {
   private waitingForConsumer = false;
   /** Paused by the consumer (backpressure). */
   private consumerPaused = false;
+  /** `read` is handing over chunks that arrived earlier: what arrives meanwhile queues behind them. */
+  private flushing = false;
 
   constructor(private readonly control: BodyFlowControl | undefined) {}
 
@@ -62,7 +64,7 @@ export class OriginBody {
   /** @internal A chunk from the origin. */
   push(chunk: Buffer): void {
     const { consumer } = this;
-    if (consumer !== undefined && this.pending === undefined) {
+    if (consumer !== undefined && this.pending === undefined && !this.flushing) {
       consumer.data(chunk);
       return;
     }
@@ -78,7 +80,7 @@ export class OriginBody {
   end(): void {
     if (this.state !== 'open') return;
     this.state = 'ended';
-    if (this.consumer !== undefined && this.pending === undefined) this.consumer.end();
+    if (this.consumer !== undefined && this.pending === undefined && !this.flushing) this.consumer.end();
   }
 
   /** @internal The exchange failed before the body was complete. */
@@ -104,18 +106,19 @@ export class OriginBody {
    */
   read(consumer: BodyConsumer): void {
     this.consumer = consumer;
-    while (this.pending !== undefined && this.consumer === consumer) {
-      const chunks = this.pending;
-      this.pending = undefined;
-      this.pendingBytes = 0;
-      for (let i = 0; i < chunks.length; i++) {
-        consumer.data(chunks[i]!);
-        if (this.consumer !== consumer) {
-          // Detached (collect handing the body on, or aborted): the rest waits, in order.
-          if (this.state !== 'failed' && i + 1 < chunks.length) this.stash(chunks.slice(i + 1));
-          return;
-        }
+    this.flushing = true;
+    try {
+      // One chunk at a time off the queue: a consumer that detaches (collect handing the body on,
+      // an abort) leaves the rest queued in order, ahead of what arrives later.
+      let pending: Buffer[] | undefined;
+      while ((pending = this.pending) !== undefined && this.consumer === consumer) {
+        const chunk = pending.shift()!;
+        this.pendingBytes -= chunk.length;
+        if (pending.length === 0) this.pending = undefined;
+        consumer.data(chunk);
       }
+    } finally {
+      this.flushing = false;
     }
     if (this.consumer !== consumer) return;
     if (this.state === 'ended') {
@@ -126,14 +129,6 @@ export class OriginBody {
     } else if (this.waitingForConsumer) {
       this.waitingForConsumer = false;
       if (!this.consumerPaused) this.control?.resume();
-    }
-  }
-
-  private stash(chunks: Buffer[]): void {
-    const pending = (this.pending ??= []);
-    for (const chunk of chunks) {
-      pending.push(chunk);
-      this.pendingBytes += chunk.length;
     }
   }
 
@@ -197,7 +192,7 @@ export class OriginBody {
           const taken = chunks;
           chunks = [];
           this.pending = taken.concat(this.pending ?? []);
-          this.pendingBytes = total;
+          this.pendingBytes += total;
           if (this.state === 'open' && !this.waitingForConsumer) {
             this.waitingForConsumer = true;
             this.control?.pause();

@@ -66,6 +66,21 @@ describe('an origin body pushed by the dispatch handler', () => {
     expect(consumer.ended).toBe(true);
   });
 
+  it('keeps the order when the bound is passed by chunks that arrived before anyone read', async () => {
+    const body = new OriginBody(recordingControl());
+    body.push(Buffer.from('ab'));
+    body.push(Buffer.from('cd'));
+    body.push(Buffer.from('ef'));
+    const result = await body.collect(3);
+    if (result.complete) throw new Error('expected the body past the bound to be handed on');
+    body.push(Buffer.from('g'));
+    const consumer = reader();
+    result.body.read(consumer);
+    body.end();
+    expect(consumer.text()).toBe('abcdefg');
+    expect(consumer.ended).toBe(true);
+  });
+
   it('reads a small unread body to its end and cuts a large one', () => {
     const small = recordingControl();
     const smallBody = new OriginBody(small);
