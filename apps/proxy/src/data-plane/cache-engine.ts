@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CacheStatusParams, ForwardReason } from '../cache/cache-status.js';
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
@@ -17,10 +16,11 @@ import type { Outcome, Stats } from '../stats/stats.js';
 import type { CacheAdmin, CacheStore, MaybePromise, StoredResponse } from '../storage/types.js';
 import { FileRuleBook } from '../rules/rule-book.js';
 import type { AppliedRule, RuleBook } from '../rules/types.js';
+import { OriginBody } from '../upstream/origin-body.js';
 import { OriginExchange, VIA, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
 import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.js';
 import type { TargetGuard } from '../upstream/target-guard.js';
-import { declaredContentLength, readBoundedBody } from './bounded-body.js';
+import { declaredContentLength } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
 import { GuardedStore } from './guarded-store.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
@@ -280,7 +280,7 @@ export class CacheEngine {
       ...request,
       method: request.cacheablePost === true ? request.method : 'GET',
       body: request.cacheablePost === true ? request.body : undefined,
-      signal: undefined,
+      clientGone: undefined,
       onInformational: undefined,
     };
     void (async () => {
@@ -313,13 +313,13 @@ export class CacheEngine {
     const { response } = result;
     let read;
     try {
-      read = await readBoundedBody(response.body, this.policy.maxObjectBytes, declaredContentLength(response.headers['content-length']));
+      read = await response.body.collect(this.policy.maxObjectBytes, declaredContentLength(response.headers['content-length']));
     } catch (error) {
       throw toUpstreamError(error, request.url);
     }
-    if (!read.complete) return { result: { ...result, response: { ...response, body: read.body } as typeof response }, bodyNotStored: undefined };
+    if (!read.complete) return { result, bodyNotStored: undefined };
     const bodyNotStored = response.statusCode === 304 ? undefined : whyGraphqlResponseNotStored(read.body);
-    return { result: { ...result, response: { ...response, body: Readable.from([read.body]) } as typeof response }, bodyNotStored };
+    return { result: { ...result, response: { ...response, body: OriginBody.of(read.body) } }, bodyNotStored };
   }
 
   /**

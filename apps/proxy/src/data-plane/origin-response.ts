@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Stats } from '../stats/stats.js';
+import type { OriginBody } from '../upstream/origin-body.js';
 import { toUpstreamError } from '../upstream/upstream-errors.js';
 
 /** Where a storable origin body goes once it has arrived completely. */
@@ -16,7 +16,7 @@ export interface OriginResponseOptions {
   status: number;
   /** Headers for the client (origin fields, hop-by-hop removed, plus this cache's own). */
   headers: string[];
-  body: Readable;
+  body: OriginBody;
   target: URL;
   stats: Stats;
   logger: Logger;
@@ -35,7 +35,7 @@ export interface OriginResponseOptions {
 export class OriginResponse {
   readonly status: number;
   readonly headers: string[];
-  private readonly body: Readable;
+  private readonly body: OriginBody;
   private readonly options: OriginResponseOptions;
   private chunks: Buffer[] | undefined;
   private collectedBytes = 0;
@@ -46,9 +46,6 @@ export class OriginResponse {
     this.status = options.status;
     this.headers = options.headers;
     this.body = options.body;
-    // Errors are handled where the body is consumed; this one only keeps a destroy() on a body
-    // nobody reads (discard) from becoming an uncaught 'error' event.
-    this.body.on('error', () => {});
     if (options.sink) this.chunks = [];
     else this.settle();
   }
@@ -101,109 +98,124 @@ export class OriginResponse {
   }
 
   /**
-   * Streams the response to the client, writing each origin chunk straight to `res` (no stream
-   * pipeline in between). While the response is being stored, the origin is read at its own pace
-   * and what the client has not taken yet waits in `res`'s buffer — bounded by MAX_OBJECT_BYTES,
-   * since collecting stops beyond it (as Varnish and nginx's proxy_buffering do) — so a slow client
-   * never holds the fill, and coalesced waiters are released when the body is stored, not when this
-   * client has read it. Once nothing is being stored, the client's backpressure paces the origin.
-   * Resolves when the client got all of it or the exchange ended early (client gone, origin failed
-   * mid-body: the client connection is then cut, since its status line is already sent). Never
-   * rejects.
+   * Streams the response to the client, writing each origin chunk straight to `res` as the
+   * dispatch handler delivers it (no stream in between). While the response is being stored, the
+   * origin is read at its own pace and what the client has not taken yet waits in `res`'s buffer —
+   * bounded by MAX_OBJECT_BYTES, since collecting stops beyond it (as Varnish and nginx's
+   * proxy_buffering do) — so a slow client never holds the fill, and coalesced waiters are
+   * released when the body is stored, not when this client has read it. Once nothing is being
+   * stored, the client's backpressure pauses the origin (`res.write() === false` → the dispatch
+   * controller's pause, 'drain' → resume). Resolves when the client got all of it or the exchange
+   * ended early (client gone, origin failed mid-body: the client connection is then cut, since
+   * its status line is already sent). Never rejects.
    */
   pipeTo(res: ServerResponse, extraHeaders: readonly string[] = []): Promise<void> {
     res.writeHead(this.status, extraHeaders.length > 0 ? this.headers.concat(extraHeaders) : this.headers);
     const { body } = this;
     return new Promise((resolve) => {
-      let bodyEnded = false;
       let done = false;
-      const resume = (): void => {
-        body.resume();
-      };
-      const stop = (error: unknown): void => {
+      const resume = (): void => body.resume();
+      const stop = (error: Error): void => {
         if (done) return;
         done = true;
-        body.off('data', onData);
         res.off('drain', resume);
         this.abandonStoring();
         this.options.logger.debug({ err: error, url: this.options.target.href }, 'response stream ended early');
-        if (!bodyEnded) body.destroy();
+        body.abort(error);
         if (!res.destroyed) res.destroy();
         resolve();
       };
-      const onData = (chunk: Buffer): void => {
-        this.collect(chunk);
-        if (!res.write(chunk) && this.chunks === undefined) body.pause();
-      };
-      body.on('data', onData);
-      res.on('drain', resume);
-      body.once('end', () => {
-        bodyEnded = true;
-        this.finish();
-        res.end();
+      body.read({
+        data: (chunk) => {
+          this.collect(chunk);
+          if (!res.write(chunk) && this.chunks === undefined) {
+            body.pause();
+            res.once('drain', resume);
+          }
+        },
+        end: () => {
+          this.finish();
+          res.end();
+        },
+        error: stop,
       });
-      body.once('error', stop);
       res.once('error', stop);
-      res.once('finish', () => {
-        done = true;
-        res.off('drain', resume);
-        resolve();
-      });
+      // 'close' follows 'finish' too: one listener tells a complete response from a client gone.
       res.once('close', () => {
-        if (!res.writableFinished) stop(new Error('the client went away'));
+        if (res.writableFinished) {
+          done = true;
+          resolve();
+        } else {
+          stop(new Error('the client went away'));
+        }
       });
     });
   }
 
   /** Reads the whole body (for the JSON envelope); rejects beyond `limitBytes`. */
-  async readAll(limitBytes: number): Promise<Buffer> {
-    const received: Buffer[] = [];
-    let total = 0;
-    try {
-      for await (const chunk of this.body as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (total > limitBytes) {
-          throw new ProxyError(
-            'PROXY_ERR_RESPONSE_TOO_LARGE',
-            `The origin response is larger than MAX_ENVELOPE_BYTES (${limitBytes} bytes); use /http/ to stream it`,
-          );
-        }
-        this.collect(chunk);
-        received.push(chunk);
-      }
-    } catch (error) {
-      this.abandonStoring();
-      this.body.destroy();
-      throw error instanceof ProxyError ? error : toUpstreamError(error, this.options.target);
-    }
-    this.finish();
-    return Buffer.concat(received, total);
+  readAll(limitBytes: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const received: Buffer[] = [];
+      let total = 0;
+      const fail = (error: unknown): void => {
+        this.abandonStoring();
+        reject(error instanceof ProxyError ? error : toUpstreamError(error, this.options.target));
+      };
+      this.body.read({
+        data: (chunk) => {
+          total += chunk.length;
+          if (total > limitBytes) {
+            const tooLarge = new ProxyError(
+              'PROXY_ERR_RESPONSE_TOO_LARGE',
+              `The origin response is larger than MAX_ENVELOPE_BYTES (${limitBytes} bytes); use /http/ to stream it`,
+            );
+            this.body.abort(tooLarge);
+            fail(tooLarge);
+            return;
+          }
+          this.collect(chunk);
+          received.push(chunk);
+        },
+        end: () => {
+          this.finish();
+          resolve(received.length === 1 ? received[0]! : Buffer.concat(received, total));
+        },
+        error: fail,
+      });
+    });
   }
 
   /** Reads the body only to store it (background revalidation); never rejects. */
-  async consume(): Promise<void> {
+  consume(): Promise<void> {
     if (this.chunks === undefined) {
       this.discard();
-      return;
+      return Promise.resolve();
     }
-    try {
-      for await (const chunk of this.body as AsyncIterable<Buffer>) {
-        this.collect(chunk);
-        if (this.chunks === undefined) {
-          this.body.destroy();
-          return;
-        }
-      }
-      this.finish();
-    } catch (error) {
-      this.abandonStoring();
-      this.options.logger.debug({ err: error, url: this.options.target.href }, 'background fetch ended early');
-    }
+    return new Promise((resolve) => {
+      this.body.read({
+        data: (chunk) => {
+          this.collect(chunk);
+          if (this.chunks === undefined) {
+            this.body.abort(new Error('too large to store'));
+            resolve();
+          }
+        },
+        end: () => {
+          this.finish();
+          resolve();
+        },
+        error: (error) => {
+          this.abandonStoring();
+          this.options.logger.debug({ err: error, url: this.options.target.href }, 'background fetch ended early');
+          resolve();
+        },
+      });
+    });
   }
 
-  /** Drops the body without reading it. */
+  /** Drops the body without storing or relaying it. */
   discard(): void {
     this.abandonStoring();
-    this.body.destroy();
+    this.body.discard();
   }
 }

@@ -13,7 +13,7 @@ import type { RequestReporter } from './request-report.js';
 import { headerListToMap, headerValue } from '../cache/headers.js';
 import type { RequestFieldPolicy } from './request-fields.js';
 import { appendQueryParams, parseTargetUrl } from './target.js';
-import { clientGoneSignal } from './transparent.js';
+import { clientGone } from './transparent.js';
 import { countRuleOutcome } from '../rules/rule-outcome.js';
 
 /** `?ttl=` seconds: a non-negative integer, at most 2^31. */
@@ -137,7 +137,7 @@ export function createEnvelopeHandler(
       forwardHeaders: options.requestFields.forwardHeaders(envelope.method, rawHeaders, { peerAddress: req.socket.remoteAddress }),
       body: options.requestFields.forwardsBody(envelope.method) ? body : undefined,
       ttlOverrideSec,
-      signal: clientGoneSignal(res),
+      clientGone: clientGone(res),
     };
 
     res.setHeader('x-request-id', options.reporter.requestId(req));

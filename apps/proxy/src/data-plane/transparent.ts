@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientGone } from '../upstream/origin-exchange.js';
 import type { CacheEngine, Decision, ProxiedRequest } from './cache-engine.js';
 import { graphqlBypassDetail, type GraphqlPost } from './graphql-post.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
@@ -14,20 +15,37 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-/** An AbortSignal that fires when the client goes away before its response is complete. */
-export function clientGoneSignal(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller.signal;
+/**
+ * Cuts the origin exchange in flight when the client goes away before its response is complete:
+ * one 'close' listener, added when the first exchange starts, calling the dispatch controller's
+ * abort (no AbortController/AbortSignal per request).
+ */
+export function clientGone(res: ServerResponse): ClientGone {
+  let abortExchange: ((reason: Error) => void) | undefined;
+  let gone = false;
+  return {
+    watch(abort) {
+      if (gone) {
+        abort(new Error('the client went away'));
+        return;
+      }
+      if (abortExchange === undefined) {
+        res.once('close', () => {
+          if (res.writableFinished) return;
+          gone = true;
+          abortExchange?.(new Error('the client went away'));
+        });
+      }
+      abortExchange = abort;
+    },
+  };
 }
 
 /**
  * Passes an origin's interim response on (RFC 9110 §15.2): 103 Early Hints with its fields, 102
  * Processing. Other 1xx are dropped (100 Continue is the server's own business with the client).
  */
-function relayInformational(res: ServerResponse, status: number, headers: Record<string, string | string[]>): void {
+function relayInformational(res: ServerResponse, status: number, headers: IncomingHttpHeaders): void {
   if (res.headersSent || res.destroyed) return;
   try {
     if (status === 103) {
@@ -97,7 +115,7 @@ export async function forwardThroughCache(
     forwardHeaders,
     // A GET/HEAD body is never forwarded: it could change a response stored under a key without it.
     body: graphql !== undefined ? graphql.body : hasRequestBody(req) && target.fields.forwardsBody(method) ? req : undefined,
-    signal: clientGoneSignal(res),
+    clientGone: clientGone(res),
     onInformational: (status, headers) => relayInformational(res, status, headers),
     rule: options.rule,
     bypass: options.rule?.rule.bypass,

@@ -8,7 +8,7 @@ import type { AppliedRule } from '../rules/types.js';
 import type { Clock } from '../clock.js';
 import type { ProxyError } from '../errors.js';
 import type { StoredResponse } from '../storage/types.js';
-import { discardBody, type OriginExchange, type OriginRequest, type OriginResult } from '../upstream/origin-exchange.js';
+import type { OriginExchange, OriginRequest, OriginResult } from '../upstream/origin-exchange.js';
 import type { GuardedStore } from './guarded-store.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import { createStoredResponse, NOT_STORED_FIELDS } from './stored-response.js';
@@ -73,7 +73,7 @@ export class Validation {
       }
       const { response } = result;
       if (stored && result.validated && response.statusCode === 304) {
-        discardBody(response.body);
+        response.body.discard();
         const update = response.headers as HeaderMap;
         // §4.3.4: a 304 whose validators name another representation updates nothing; the
         // request is sent again without them, for a full response.
@@ -87,7 +87,7 @@ export class Validation {
         return { kind: 'refreshed', entry: refreshed, stored: true };
       }
       if (stored && ERROR_STATUSES.has(response.statusCode) && mayServeStaleOnError(stored, directives, this.options.clock())) {
-        discardBody(response.body);
+        response.body.discard();
         return { kind: 'stale-if-error', entry: stored, fwdStatus: response.statusCode };
       }
       return { kind: 'response', result };

@@ -1,13 +1,17 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RequestObserver } from '../stats/observer.js';
 import { outcomeLabel, type Outcome, type Stats, type StatsCounters } from '../stats/stats.js';
 import type { CacheAdmin, StoreUsage } from '../storage/types.js';
 import { RequestMetrics } from './request-metrics.js';
+import { ScrapedHistogram } from './scraped-histogram.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Request durations from a fast hit (well under a millisecond) to a slow origin. */
 const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The `status_class` label values, by `status / 100`. */
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 export interface MetricsSources {
   stats: Stats;
@@ -26,19 +30,19 @@ export interface MetricsSources {
 export class Metrics implements RequestObserver {
   readonly registry = new Registry();
   private readonly requests: RequestMetrics;
-  private readonly originDuration: Histogram<'status_class'>;
+  private readonly originDuration: ScrapedHistogram;
   private readonly originErrors: Counter<'code'>;
   private readonly forwardClients: Counter<'client'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     this.requests = new RequestMetrics(this.registry, DURATION_BUCKETS);
-    this.originDuration = new Histogram({
+    // Observed once per origin exchange: a plain-number histogram (see ScrapedHistogram).
+    this.originDuration = new ScrapedHistogram(this.registry, {
       name: 'caching_proxy_origin_request_duration_seconds',
       help: 'Time until an origin answered with its response headers, by status class',
-      labelNames: ['status_class'],
-      buckets: DURATION_BUCKETS,
-      registers,
+      labelName: 'status_class',
+      bucketBounds: DURATION_BUCKETS,
     });
     this.originErrors = new Counter({
       name: 'caching_proxy_origin_errors_total',
@@ -124,7 +128,7 @@ export class Metrics implements RequestObserver {
 
   originFinished(durationSec: number, result: { status: number } | { errorCode: string }): void {
     if ('status' in result) {
-      this.originDuration.observe({ status_class: `${Math.floor(result.status / 100)}xx` }, durationSec);
+      this.originDuration.observe(STATUS_CLASSES[Math.floor(result.status / 100)] ?? `${Math.floor(result.status / 100)}xx`, durationSec);
     } else {
       this.originErrors.inc({ code: result.errorCode });
     }

@@ -76,7 +76,8 @@ class DeadlineHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
-    // Interim (1xx) responses do not reach here; the final head starts the body's clock.
+    // The final head starts the body's clock; an interim (1xx) head restarts the same bound
+    // (UPSTREAM_TIMEOUT_MS both), and the handler behind relays it.
     this.armPhase('next body chunk', this.deadlines.idleMs);
     this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
   }

@@ -127,4 +127,25 @@ describe('origin failures', () => {
     expect(next.text).toBe('first half;second half');
     expect(origin.hits('/abandoned')).toBe(2);
   });
+
+  it('aborts the origin exchange when the client disconnects before the response head', async () => {
+    proxy = await startProxy({ UPSTREAM_TIMEOUT_MS: '30000' });
+    let requestArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (requestArrived = resolve));
+    let connectionClosed: () => void = () => {};
+    const originSawAbort = new Promise<void>((resolve) => (connectionClosed = resolve));
+    origin = await startOrigin((req) => {
+      // No head, ever: only the proxy giving up on its client's behalf ends this exchange.
+      req.socket.once('close', () => connectionClosed());
+      requestArrived();
+    });
+    const { port } = new URL(proxy.dataUrl);
+    const req = httpRequest({ host: '127.0.0.1', port, path: proxy.via(origin.url, '/headless'), agent: false });
+    req.on('error', () => {});
+    req.end();
+    await arrived;
+    req.destroy();
+    await originSawAbort;
+    expect(origin.hits('/headless')).toBe(1);
+  });
 });
