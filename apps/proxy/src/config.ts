@@ -319,6 +319,8 @@ export const ConfigSchema = z
     WEBSOCKET_IDLE_TIMEOUT_MS: integer('WEBSOCKET_IDLE_TIMEOUT_MS', 60_000, 1),
     CACHE_RULES_FILE: setting('CACHE_RULES_FILE', '', optionalText, 'a file path'),
     GRAPHQL_MAX_BODY_BYTES: byteSize('GRAPHQL_MAX_BODY_BYTES', '64KiB', 0),
+    CLIENT_SEND_TIMEOUT_MS: integer('CLIENT_SEND_TIMEOUT_MS', 60_000, 1, 3_600_000),
+    FILL_BUFFER_BYTES: byteSize('FILL_BUFFER_BYTES', '64MiB', 0),
   })
   .superRefine((config, ctx) => {
     if (config.REDIS_SENTINELS.length > 0 && config.REDIS_CLUSTER_NODES.length > 0) {
@@ -407,7 +409,7 @@ function resolveFilePaths<T extends Partial<Record<(typeof FILE_SETTINGS)[number
   const base = initCwd !== undefined && initCwd.trim() !== '' ? initCwd : process.cwd();
   for (const name of FILE_SETTINGS) {
     const file = config[name];
-    if (file !== undefined) config[name] = resolvePath(base, file) as T[typeof name];
+    if (file !== undefined) config[name] = resolvePath(base, file);
   }
   return config;
 }

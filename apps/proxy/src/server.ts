@@ -22,6 +22,7 @@ import { isEnvelopeRequest, refuseEnvelopeBeforeBody } from './data-plane/proxy-
 import { admitClient, type ClientAccessPolicy } from './data-plane/client-access.js';
 import { checkFraming, createRequestAdmission } from './data-plane/request-admission.js';
 import { RequestFieldPolicy } from './data-plane/request-fields.js';
+import { FillBudget } from './data-plane/fill-budget.js';
 import { createForwardResolver, createReverseResolver, targetUrlResolver } from './data-plane/request-target.js';
 import { FileRuleBook } from './rules/rule-book.js';
 import type { RuleBook } from './rules/types.js';
@@ -169,6 +170,8 @@ export function createServer(deps: ServerDeps): ProxyServer {
       extraStatuses: config.CACHE_EXTRA_STATUSES,
     },
     observer: metrics,
+    fillBudget: new FillBudget(config.FILL_BUFFER_BYTES),
+    sendTimeoutMs: config.CLIENT_SEND_TIMEOUT_MS,
     lookUp: deps.lookUp,
     rules,
     admin: store,

@@ -22,6 +22,7 @@ import { isUpstreamTimeout, toUpstreamError } from '../upstream/upstream-errors.
 import type { TargetGuard } from '../upstream/target-guard.js';
 import { declaredContentLength } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
+import type { FillBudget } from './fill-budget.js';
 import { GuardedStore } from './guarded-store.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import { OriginResponse, type StoreSink } from './origin-response.js';
@@ -69,6 +70,10 @@ export interface CacheEngineOptions {
    * invalidation fences apply and Redis replicas see them.
    */
   admin?: Pick<CacheAdmin, 'purgePrefix' | 'purgeTag'> | undefined;
+  /** FILL_BUFFER_BYTES: what fills may hold for slow clients, all together (see FillBudget); unbounded when absent. */
+  fillBudget?: FillBudget | undefined;
+  /** CLIENT_SEND_TIMEOUT_MS: a client that takes nothing of its response for this long is disconnected. */
+  sendTimeoutMs?: number | undefined;
 }
 
 const NOT_CACHED = () =>
@@ -100,6 +105,8 @@ export class CacheEngine {
   private readonly stored: StoredResponseServer;
   private readonly coalescer = new Coalescer();
   private readonly lookUpFn: typeof lookUp;
+  private readonly fillBudget: FillBudget | undefined;
+  private readonly sendTimeoutMs: number | undefined;
 
   constructor(options: CacheEngineOptions) {
     this.stats = options.stats;
@@ -108,6 +115,8 @@ export class CacheEngine {
     this.policy = options.policy;
     this.rules = options.rules ?? FileRuleBook.open({ file: undefined, resolveUrl: (text) => new URL(text) });
     this.admin = options.admin;
+    this.fillBudget = options.fillBudget;
+    this.sendTimeoutMs = options.sendTimeoutMs;
     this.lookUpFn = options.lookUp ?? lookUp;
     this.store = new GuardedStore(options.store, options.stats, options.logger);
     this.origin = new OriginExchange({ agent: options.agent, guard: options.guard, clock: options.clock, observer: options.observer });
@@ -422,6 +431,8 @@ export class CacheEngine {
       logger: this.logger,
       sink,
       onSettled: settle,
+      fillBudget: this.fillBudget,
+      sendTimeoutMs: this.sendTimeoutMs,
     });
   }
 }

@@ -3,6 +3,7 @@ import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Stats } from '../stats/stats.js';
 import type { OriginBody } from '../upstream/origin-body.js';
+import type { FillBudget } from './fill-budget.js';
 import { toUpstreamError } from '../upstream/upstream-errors.js';
 
 /** Where a storable origin body goes once it has arrived completely. */
@@ -24,6 +25,10 @@ export interface OriginResponseOptions {
   sink: StoreSink | undefined;
   /** Called once when storing is done, refused or impossible (coalesced waiters resume then). */
   onSettled: () => void;
+  /** FILL_BUFFER_BYTES: what all fills together may hold for slow clients (see FillBudget). */
+  fillBudget?: FillBudget | undefined;
+  /** CLIENT_SEND_TIMEOUT_MS: a client that takes no byte of its response for this long is disconnected. */
+  sendTimeoutMs?: number | undefined;
 }
 
 /**
@@ -112,12 +117,45 @@ export class OriginResponse {
   pipeTo(res: ServerResponse, extraHeaders: readonly string[] = []): Promise<void> {
     res.writeHead(this.status, extraHeaders.length > 0 ? this.headers.concat(extraHeaders) : this.headers);
     const { body } = this;
+    const { fillBudget, sendTimeoutMs } = this.options;
     return new Promise((resolve) => {
       let done = false;
-      const resume = (): void => body.resume();
+      /** What this response holds of the fill budget: bytes written to `res` the client has not taken. */
+      let charged = 0;
+      let stall: NodeJS.Timeout | undefined;
+      let bytesAtStall = 0;
+      const sentBytes = (): number => res.socket?.bytesWritten ?? 0;
+      // nginx's send_timeout: a client that takes nothing for sendTimeoutMs is cut; one that
+      // makes progress, however slowly, is not.
+      const watchStall = (): void => {
+        if (sendTimeoutMs === undefined || stall !== undefined) return;
+        bytesAtStall = sentBytes();
+        stall = setTimeout(function check() {
+          if (sentBytes() > bytesAtStall) {
+            bytesAtStall = sentBytes();
+            stall = setTimeout(check, sendTimeoutMs);
+            stall.unref();
+            return;
+          }
+          stop(new Error(`the client took nothing of its response for CLIENT_SEND_TIMEOUT_MS (${sendTimeoutMs} ms)`));
+        }, sendTimeoutMs);
+        stall.unref();
+      };
+      const release = (): void => {
+        if (charged !== 0) fillBudget?.recharge(charged, 0);
+        charged = 0;
+      };
+      const resume = (): void => {
+        if (stall !== undefined) clearTimeout(stall);
+        stall = undefined;
+        release();
+        body.resume();
+      };
       const stop = (error: Error): void => {
         if (done) return;
         done = true;
+        if (stall !== undefined) clearTimeout(stall);
+        release();
         res.off('drain', resume);
         this.abandonStoring();
         this.options.logger.debug({ err: error, url: this.options.target.href }, 'response stream ended early');
@@ -128,10 +166,18 @@ export class OriginResponse {
       body.read({
         data: (chunk) => {
           this.collect(chunk);
-          if (!res.write(chunk) && this.chunks === undefined) {
-            body.pause();
-            res.once('drain', resume);
+          if (res.write(chunk)) return;
+          watchStall();
+          if (!res.listeners('drain').includes(resume)) res.once('drain', resume);
+          if (this.chunks !== undefined) {
+            // Storing: read on at the origin's pace while the fill budget allows.
+            if (fillBudget === undefined) return;
+            const held = res.writableLength;
+            const withinBudget = fillBudget.recharge(charged, held);
+            charged = held;
+            if (withinBudget) return;
           }
+          body.pause();
         },
         end: () => {
           this.finish();
@@ -144,6 +190,8 @@ export class OriginResponse {
       res.once('close', () => {
         if (res.writableFinished) {
           done = true;
+          if (stall !== undefined) clearTimeout(stall);
+          release();
           resolve();
         } else {
           stop(new Error('the client went away'));
