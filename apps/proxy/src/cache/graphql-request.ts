@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { getOperationAST, OperationTypeNode, parse, print, type DocumentNode } from 'graphql';
 import { stringify as canonicalJson } from 'safe-stable-stringify';
+import { findJsonAmbiguity, type JsonAmbiguity } from './unambiguous-json.js';
 
 /**
  * GraphQL over HTTP, as far as a cache needs it: which POST bodies carry a query (a safe,
@@ -13,6 +14,7 @@ import { stringify as canonicalJson } from 'safe-stable-stringify';
 /** Why a POST body is not a cacheable GraphQL request; it is forwarded uncached and the origin answers. */
 export type NotGraphqlReason =
   | 'media-type'
+  | 'not-utf8'
   | 'not-json'
   | 'not-an-object'
   | 'no-query'
@@ -34,6 +36,12 @@ export type GraphqlRequestKind =
   | { readonly kind: 'query'; readonly digest: string; readonly operationName: string | null }
   /** A mutation or subscription: never stored, relayed like any POST. */
   | { readonly kind: 'mutation' | 'subscription'; readonly operationName: string | null }
+  /**
+   * JSON that parsers read differently (duplicate member names, a number token that is not the
+   * one text of its value, a lone surrogate: see findJsonAmbiguity): relayed uncached, whatever
+   * operation it seems to carry, since the origin may read another one than we do.
+   */
+  | { readonly kind: 'ambiguous-json'; readonly reason: JsonAmbiguity }
   /** Anything else: relayed uncached, so that the origin answers with its own error. */
   | { readonly kind: 'not-graphql'; readonly reason: NotGraphqlReason };
 
@@ -50,6 +58,8 @@ export function isGraphqlMediaType(contentType: string | undefined): boolean {
   return charset === undefined || charset.toLowerCase() === 'utf-8' || charset.toLowerCase() === 'utf8';
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 const notGraphql = (reason: NotGraphqlReason): GraphqlRequestKind => ({ kind: 'not-graphql', reason });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -63,11 +73,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export function classifyGraphqlRequest(body: Buffer, contentType: string | undefined): GraphqlRequestKind {
   if (!isGraphqlMediaType(contentType)) return notGraphql('media-type');
+  let text: string;
+  try {
+    // Strict UTF-8 (RFC 8259 §8.1): a lenient decoder turns every invalid sequence into U+FFFD,
+    // so "\xff" and "\xfe" would be one key. A byte order mark stays, and JSON.parse refuses it.
+    text = STRICT_UTF8.decode(body);
+  } catch {
+    return notGraphql('not-utf8');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     return notGraphql('not-json');
+  }
+  // Before reading any member: with duplicates, JSON.parse's "query" (the last) need not be the
+  // origin's (the first, for many parsers), and a mutation could be stored as a query.
+  const ambiguous = findJsonAmbiguity(text);
+  if (ambiguous !== undefined) {
+    return 'ambiguity' in ambiguous ? { kind: 'ambiguous-json', reason: ambiguous.ambiguity } : notGraphql(ambiguous.failure);
   }
   if (!isPlainObject(json)) return notGraphql('not-an-object');
   const { query, operationName, variables, extensions } = json;
@@ -104,7 +128,8 @@ export function classifyGraphqlRequest(body: Buffer, contentType: string | undef
 /**
  * sha256 of the normalised document and the canonical JSON of the body's other members
  * (variables, operationName, extensions, …), JSON-encoded together: an unambiguous encoding of
- * structured parts, as buildCacheKey's.
+ * structured parts, as buildCacheKey's. Lossless because the body was found unambiguous
+ * (findJsonAmbiguity): no duplicate was dropped, no number rounded, no string altered.
  */
 function queryDigest(document: DocumentNode, body: Record<string, unknown>): string {
   const rest = Object.fromEntries(Object.entries(body).filter(([member]) => member !== 'query'));
@@ -113,15 +138,24 @@ function queryDigest(document: DocumentNode, body: Record<string, unknown>): str
     .digest('hex');
 }
 
-/** Why a GraphQL response is not stored although HTTP would allow it (Cache-Status `detail`). */
-export type GraphqlResponseNotStored = 'graphql-errors' | 'graphql-not-json';
+/**
+ * Why a GraphQL response is not stored although HTTP would allow it (Cache-Status `detail`): a
+ * result with errors, a body that is not a JSON object, or (see decodeContentCodings) a body whose
+ * content coding could not be undone to look inside.
+ */
+export type GraphqlResponseNotStored =
+  | 'graphql-errors'
+  | 'graphql-not-json'
+  | 'graphql-unsupported-coding'
+  | 'graphql-decoded-too-large'
+  | 'graphql-corrupt-coding';
 
 /**
- * Whether a complete GraphQL response body may be stored: not when it is not a JSON object, nor
+ * Whether a complete GraphQL response body, its content codings undone, may be stored: not when it is not a JSON object, nor
  * when its `errors` is a non-empty list (GraphQL spec §7.1.2: a partial or failed result, often
  * transient, that must not be served to everyone else). Returns undefined when it may be stored.
  */
-export function whyGraphqlResponseNotStored(body: Buffer): GraphqlResponseNotStored | undefined {
+export function whyGraphqlResponseNotStored(body: Buffer): 'graphql-errors' | 'graphql-not-json' | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));

@@ -3,7 +3,6 @@ import type { CacheStatusParams, ForwardReason } from '../cache/cache-status.js'
 import { currentAgeSec, remainingTtlSec } from '../cache/freshness.js';
 import { headerListToMap, headerValue, type HeaderMap } from '../cache/headers.js';
 import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
-import { whyGraphqlResponseNotStored } from '../cache/graphql-request.js';
 import { isCacheableRequest, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { planStorage, type CachePolicySettings } from '../cache/storage-plan.js';
@@ -24,6 +23,7 @@ import { declaredContentLength } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
 import type { FillBudget } from './fill-budget.js';
 import { GuardedStore } from './guarded-store.js';
+import { whyQueryResponseNotStored } from './graphql-response.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
 import { OriginResponse, type StoreSink } from './origin-response.js';
 import type { Responder } from './responders.js';
@@ -312,8 +312,9 @@ export class CacheEngine {
   /**
    * The origin's answer to a GraphQL query, its body read before anything is relayed (up to
    * MAX_OBJECT_BYTES; a larger one streams on and is not stored) so that a result with `errors`
-   * or one that is not JSON is not stored, and Cache-Status can say so (`bodyNotStored`). An
-   * origin failing mid-body is an upstream error answered before the status line.
+   * or one that is not JSON (read through its content coding: gzip, deflate, br) is not stored,
+   * and Cache-Status can say so (`bodyNotStored`). An origin failing mid-body is an upstream
+   * error answered before the status line.
    */
   private async screenQueryResponse(
     request: ProxiedRequest,
@@ -327,7 +328,10 @@ export class CacheEngine {
       throw toUpstreamError(error, request.url);
     }
     if (!read.complete) return { result, bodyNotStored: undefined };
-    const bodyNotStored = response.statusCode === 304 ? undefined : whyGraphqlResponseNotStored(read.body);
+    const bodyNotStored =
+      response.statusCode === 304
+        ? undefined
+        : await whyQueryResponseNotStored(read.body, headerValue(response.headers, 'content-encoding'), this.policy.maxObjectBytes);
     return { result: { ...result, response: { ...response, body: OriginBody.of(read.body) } }, bodyNotStored };
   }
 

@@ -117,6 +117,67 @@ describe('classifyGraphqlRequest: not GraphQL (forwarded uncached; the origin an
   });
 });
 
+describe('classifyGraphqlRequest: ambiguous JSON is never a cacheable query (security review: key collisions)', () => {
+  const raw = (text: string) => classifyGraphqlRequest(Buffer.from(text), JSON_TYPE);
+  const withVariable = (token: string) => raw(`{"query":"query Q($v: Float) { f(v: $v) }","variables":{"v":${token}}}`);
+
+  it.each([
+    ['9007199254740993', '9007199254740992'],
+    ['1e400', '2e400'],
+    ['1.0', '1e0'],
+    ['10E-1', '1e0'],
+    ['-0', '0.0'],
+  ])('relays numbers %s and %s uncached (JSON.parse reads them as one value)', (a, b) => {
+    expect(withVariable(a)).toEqual({ kind: 'ambiguous-json', reason: 'inexact-number' });
+    expect(withVariable(b)).toEqual({ kind: 'ambiguous-json', reason: 'inexact-number' });
+  });
+
+  it('keeps 1, 0, -5 and 0.5 cacheable, each under its own digest', () => {
+    const digests = ['1', '0', '-5', '0.5'].map((token) => {
+      const kind = withVariable(token);
+      if (kind.kind !== 'query') throw new Error(`expected a query for ${token}, got ${JSON.stringify(kind)}`);
+      return kind.digest;
+    });
+    expect(new Set(digests).size).toBe(4);
+  });
+
+  it('relays duplicate member names uncached, at the top and at any depth', () => {
+    expect(raw('{"query":"{ a }","variables":{"v":1,"v":2}}')).toEqual({ kind: 'ambiguous-json', reason: 'duplicate-member' });
+    expect(raw('{"query":"{ a }","variables":{"v":[{"w":1,"w":1}]}}')).toEqual({ kind: 'ambiguous-json', reason: 'duplicate-member' });
+    expect(raw('{"query":"{ a }","variables":{"v":2}}').kind).toBe('query');
+  });
+
+  it('never takes {"query": mutation, "query": query} for a query (an origin keeping the first runs the mutation)', () => {
+    expect(raw('{"query":"mutation { del }","query":"query { me }"}')).toEqual({ kind: 'ambiguous-json', reason: 'duplicate-member' });
+    expect(raw('{"query":"query { me }","query":"mutation { del }"}')).toEqual({ kind: 'ambiguous-json', reason: 'duplicate-member' });
+  });
+
+  it('relays escaped lone surrogates uncached', () => {
+    expect(raw('{"query":"{ a }","variables":{"s":"\\ud800"}}')).toEqual({ kind: 'ambiguous-json', reason: 'lone-surrogate' });
+    expect(raw('{"query":"{ a }","variables":{"\\udfff":1}}')).toEqual({ kind: 'ambiguous-json', reason: 'lone-surrogate' });
+    expect(raw('{"query":"{ a }","variables":{"s":"\\ud83d\\ude00"}}').kind).toBe('query');
+  });
+
+  it('refuses invalid UTF-8 rather than reading it as U+FFFD ("\\xff" and "\\xfe" would share a key)', () => {
+    const invalid = (byte: number) =>
+      classifyGraphqlRequest(Buffer.concat([Buffer.from('{"query":"{ a }","variables":{"s":"'), Buffer.from([byte]), Buffer.from('"}}')]), JSON_TYPE);
+    expect(invalid(0xff)).toEqual({ kind: 'not-graphql', reason: 'not-utf8' });
+    expect(invalid(0xfe)).toEqual({ kind: 'not-graphql', reason: 'not-utf8' });
+    // An encoded surrogate (CESU-8) and an overlong encoding are invalid UTF-8 too.
+    expect(classifyGraphqlRequest(Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]), JSON_TYPE)).toEqual({ kind: 'not-graphql', reason: 'not-utf8' });
+    expect(classifyGraphqlRequest(Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d]), JSON_TYPE)).toEqual({ kind: 'not-graphql', reason: 'not-utf8' });
+    // Valid multi-byte UTF-8 is fine.
+    expect(classify({ query: '{ a }', variables: { s: 'é😀' } }).kind).toBe('query');
+  });
+
+  it('does not drop a byte order mark: the body with one is not JSON (RFC 8259 §8.1), never the key of the body without', () => {
+    expect(classifyGraphqlRequest(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body({ query: '{ a }' })]), JSON_TYPE)).toEqual({
+      kind: 'not-graphql',
+      reason: 'not-json',
+    });
+  });
+});
+
 describe('whyGraphqlResponseNotStored', () => {
   it('stores a result with data and no errors, or an empty errors list', () => {
     expect(whyGraphqlResponseNotStored(body({ data: { a: 1 } }))).toBeUndefined();

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { entryKeyFor } from '../../src/cache/cache-key.js';
 import { postJson, send, type TestResponse } from '../helpers/http.js';
@@ -27,6 +28,10 @@ interface OriginScript {
   errors: boolean;
   /** When set, the origin waits for it before answering. */
   gate?: Promise<void> | undefined;
+  /** When set, the origin sends this instead of its JSON result, with this Content-Encoding. */
+  encode?: ((json: Buffer) => { coding: string; body: Buffer }) | undefined;
+  /** Every encoded body the origin sent, in order. */
+  encodedBodies: Buffer[];
 }
 
 let origin: TestOrigin;
@@ -52,13 +57,20 @@ async function answerGraphql(req: IncomingMessage, res: ServerResponse, body: Bu
   const who = req.headers.authorization ?? 'anonymous';
   const result = script.errors
     ? { errors: [{ message: 'upstream service down' }] }
-    : { data: { answer: served, who, operationName: parsed.operationName ?? null, variables: parsed.variables ?? null } };
+    : { data: { answer: served, who, operationName: parsed.operationName ?? null, variables: parsed.variables ?? null, received: body.toString('utf8') } };
+  const encoded = script.encode?.(Buffer.from(JSON.stringify(result)));
+  if (encoded !== undefined) {
+    script.encodedBodies.push(encoded.body);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoded.coding, vary: 'accept-encoding', ...script.headers });
+    res.end(encoded.body);
+    return;
+  }
   res.writeHead(200, { 'content-type': 'application/json', ...script.headers });
   res.end(JSON.stringify(result));
 }
 
 beforeEach(async () => {
-  script = { headers: {}, errors: false };
+  script = { headers: {}, errors: false, encodedBodies: [] };
   served = 0;
   origin = await startOrigin((req, res, body) => {
     if (req.url?.startsWith('/graphql') && req.method === 'POST') return answerGraphql(req, res, body);
@@ -272,6 +284,123 @@ describe('GraphQL queries sent by POST (rule graphql: true)', () => {
     expect(response.status).toBe(408);
     expect(response.json()).toMatchObject({ error: { code: 'PROXY_ERR_REQUEST_TIMEOUT' } });
     expect(originPosts()).toBe(0);
+  });
+});
+
+/** POSTs a body exactly as given (bytes, not a JSON value). */
+function graphqlRaw(text: string | Buffer, headers: Record<string, string> = {}): Promise<TestResponse> {
+  return send(proxy.dataUrl, '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text });
+}
+
+/** What the origin says it received, from its JSON result. */
+const receivedBy = (response: TestResponse) => response.json<{ data: { received: string } }>().data.received;
+
+describe('GraphQL bodies that JSON parsers read differently are never stored (security review: key collisions)', () => {
+  it('never stores {"query": mutation, "query": query}; the plain query afterwards is a MISS the origin answers', async () => {
+    // An origin whose JSON parser keeps the first duplicate runs the mutation; JSON.parse keeps the last.
+    const attack = '{"query":"mutation { del }","query":"query { me }"}';
+    const first = await graphqlRaw(attack);
+    expect(first.headers['x-cache']).toBe('BYPASS');
+    expect(first.headers['cache-status']).toContain('detail=graphql-ambiguous-json');
+    expect(first.headers['cache-status']).not.toContain('stored');
+    const victim = await graphqlRaw('{"query":"query { me }"}');
+    expect(victim.headers['x-cache']).toBe('MISS');
+    expect(receivedBy(victim)).toBe('{"query":"query { me }"}');
+    expect(victim.text).not.toContain('mutation');
+    expect(originPosts()).toBe(2);
+    expect(origin.requests.map((r) => r.body.toString())).toEqual([attack, '{"query":"query { me }"}']);
+  });
+
+  it('sends 9007199254740993 and 9007199254740992 to the origin each, and each client gets the answer to its own body', async () => {
+    const body = (n: string) => `{"query":"query Q($n: Float) { f(n: $n) }","variables":{"n":${n}}}`;
+    const odd = await graphqlRaw(body('9007199254740993'));
+    const even = await graphqlRaw(body('9007199254740992'));
+    for (const response of [odd, even]) {
+      expect(response.headers['x-cache']).toBe('BYPASS');
+      expect(response.headers['cache-status']).toContain('detail=graphql-ambiguous-json');
+    }
+    expect(receivedBy(odd)).toBe(body('9007199254740993'));
+    expect(receivedBy(even)).toBe(body('9007199254740992'));
+    expect(originPosts()).toBe(2);
+  });
+
+  it('relays 1.0 uncached, and still caches 1', async () => {
+    const body = (n: string) => `{"query":"query Q($n: Float) { f(n: $n) }","variables":{"n":${n}}}`;
+    await graphqlRaw(body('1'));
+    const decimal = await graphqlRaw(body('1.0'));
+    expect(decimal.headers['x-cache']).toBe('BYPASS');
+    expect(receivedBy(decimal)).toBe(body('1.0'));
+    expect((await graphqlRaw(body('1'))).headers['x-cache']).toBe('HIT');
+    expect(originPosts()).toBe(2);
+  });
+
+  it('relays bodies that are not UTF-8 byte for byte and uncached, never as one key ("\\xff" and "\\xfe")', async () => {
+    const invalid = (byte: number) => Buffer.concat([Buffer.from('{"query":"{ a }","variables":{"s":"'), Buffer.from([byte]), Buffer.from('"}}')]);
+    for (const byte of [0xff, 0xfe]) {
+      const response = await graphqlRaw(invalid(byte));
+      expect(response.headers['x-cache']).toBe('BYPASS');
+      expect(response.headers['cache-status']).toContain('detail=graphql-not-graphql');
+    }
+    expect(origin.requests.map((r) => r.body)).toEqual([invalid(0xff), invalid(0xfe)]);
+  });
+});
+
+describe('GraphQL responses with a content coding (Accept-Encoding: gzip, as browsers send)', () => {
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ] as const)('stores a %s-encoded result and serves it again byte for byte, still encoded', async (coding, compress) => {
+    script.encode = (json) => ({ coding, body: compress(json) });
+    const headers = { 'accept-encoding': 'gzip, deflate, br' };
+    const first = await graphql({ query: QUERY, variables: { id: 1 } }, headers);
+    expect(first.headers['x-cache']).toBe('MISS');
+    expect(first.headers['cache-status']).toContain('stored');
+    const second = await graphql({ query: QUERY, variables: { id: 1 } }, headers);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.headers['content-encoding']).toBe(coding);
+    expect(first.body.equals(script.encodedBodies[0]!)).toBe(true);
+    expect(second.body.equals(script.encodedBodies[0]!)).toBe(true);
+    expect(originPosts()).toBe(1);
+  });
+
+  it('reads a gzip-encoded result with errors as one, and does not store it', async () => {
+    script.errors = true;
+    script.encode = (json) => ({ coding: 'gzip', body: gzipSync(json) });
+    const first = await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'gzip' });
+    expect(first.headers['cache-status']).toContain('detail=graphql-errors');
+    expect((await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('MISS');
+    expect(originPosts()).toBe(2);
+  });
+
+  it('relays a result in a coding it cannot read unchanged, and does not store it (detail=graphql-unsupported-coding)', async () => {
+    script.encode = (json) => ({ coding: 'compress', body: Buffer.concat([Buffer.from([0x1f, 0x9d]), json]) });
+    const first = await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'compress' });
+    expect(first.headers['cache-status']).toContain('detail=graphql-unsupported-coding');
+    expect(first.body.equals(script.encodedBodies[0]!)).toBe(true);
+    expect((await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'compress' })).headers['x-cache']).toBe('MISS');
+    expect(originPosts()).toBe(2);
+  });
+
+  it('relays a gzip decompression bomb unchanged without storing it, and keeps serving (detail=graphql-decoded-too-large)', async () => {
+    await proxy.close();
+    proxy = await startProxy({ ORIGIN_URL: origin.url, CACHE_RULES_FILE: rules.path, MAX_OBJECT_BYTES: '64KiB' });
+    // About 32 KiB that expands to 64 MiB: within MAX_OBJECT_BYTES encoded, a thousand times over it decoded.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    script.encode = () => ({ coding: 'gzip', body: bomb });
+    const first = await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'gzip' });
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-status']).toContain('detail=graphql-decoded-too-large');
+    expect(first.headers['cache-status']).not.toContain('stored');
+    expect(first.body.equals(bomb)).toBe(true);
+    const second = await graphql({ query: QUERY, variables: { id: 1 } }, { 'accept-encoding': 'gzip' });
+    expect(second.headers['x-cache']).toBe('MISS');
+    expect(originPosts()).toBe(2);
+    // Still answering: an ordinary query is stored and served.
+    script.encode = undefined;
+    await graphql({ query: '{ still }' });
+    expect((await graphql({ query: '{ still }' })).headers['x-cache']).toBe('HIT');
   });
 });
 
