@@ -7,10 +7,19 @@
  * settles (or with the run it started), so "the response is sent once the purge is done" holds,
  * and however many matching requests arrive, a scope costs at most two purges at a time.
  *
- * The collapse is per process: each replica runs at most two purges per scope at a time.
+ * Across scopes, at most `maxRunsInFlight` runs (default 4) proceed at once and the others wait
+ * their turn, in order: a client naming a new origin with each write (a rule without `match.host`
+ * in the forward modes makes each origin another prefix) queues its own requests, instead of
+ * making Redis walk its keyspace once per origin at the same time.
+ *
+ * Per process: each replica runs at most two purges per scope, and `maxRunsInFlight` in all.
  */
 export class CollapsedPurges {
   private readonly scopes = new Map<string, ScopeRuns>();
+  private runsInFlight = 0;
+  private readonly waitingForTurn: (() => void)[] = [];
+
+  constructor(private readonly maxRunsInFlight = MAX_RUNS_IN_FLIGHT) {}
 
   /**
    * Runs `purge` for `scope`, or joins the run that will cover this call. Resolves or rejects as
@@ -47,15 +56,34 @@ export class CollapsedPurges {
   }
 
   private start(scope: string, runs: ScopeRuns, purge: () => Promise<unknown>): Promise<void> {
-    return Promise.resolve()
-      .then(purge)
+    return this.turn()
+      .then(() => Promise.resolve().then(purge).finally(() => this.endTurn()))
       .then(noop)
       .finally(() => {
         // The queued run, when there is one, takes over the scope's entry.
         if (runs.queued === undefined) this.scopes.delete(scope);
       });
   }
+
+  /** Resolves when a run may start (one of `maxRunsInFlight`), in the order asked. */
+  private turn(): Promise<void> {
+    if (this.runsInFlight < this.maxRunsInFlight) {
+      this.runsInFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waitingForTurn.push(resolve));
+  }
+
+  /** Hands the ending run's turn to the next waiting run, if any. */
+  private endTurn(): void {
+    const next = this.waitingForTurn.shift();
+    if (next === undefined) this.runsInFlight--;
+    else next();
+  }
 }
+
+/** Purge runs that proceed at once across scopes (each walks the Redis keyspace). */
+const MAX_RUNS_IN_FLIGHT = 4;
 
 interface ScopeRuns {
   inFlight: Promise<void>;

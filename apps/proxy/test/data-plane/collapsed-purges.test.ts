@@ -76,6 +76,23 @@ describe('CollapsedPurges', () => {
     await Promise.all(runs);
   });
 
+  it('runs at most maxRunsInFlight purges across scopes at once; the others start in turn as runs end', async () => {
+    const purges = gatedPurges();
+    const collapsed = new CollapsedPurges(2);
+    const runs = ['prefix http://a.test/', 'prefix http://b.test/', 'prefix http://c.test/', 'tag d'].map((scope) => collapsed.run(scope, purges.purge));
+    await vi.waitFor(() => expect(purges.started).toBe(2));
+    purges.finish(0);
+    await runs[0];
+    await vi.waitFor(() => expect(purges.started).toBe(3));
+    expect(settled(runs[3]!).done).toBe(false);
+    purges.finish(1);
+    await vi.waitFor(() => expect(purges.started).toBe(4));
+    purges.finish(2);
+    purges.finish(3);
+    await Promise.all(runs);
+    expect(collapsed.activeScopes).toBe(0);
+  });
+
   it("gives every waiter a failed run's error, and starts afresh afterwards", async () => {
     const collapsed = new CollapsedPurges();
     let calls = 0;
