@@ -22,6 +22,7 @@ import type { TargetGuard } from '../upstream/target-guard.js';
 import { declaredContentLength } from './bounded-body.js';
 import { Coalescer } from './coalescer.js';
 import type { FillBudget } from './fill-budget.js';
+import { CollapsedPurges } from './collapsed-purges.js';
 import { GuardedStore } from './guarded-store.js';
 import { whyQueryResponseNotStored } from './graphql-response.js';
 import { forwardableResponseHeaders } from './hop-by-hop.js';
@@ -104,6 +105,8 @@ export class CacheEngine {
   private readonly validation: Validation;
   private readonly stored: StoredResponseServer;
   private readonly coalescer = new Coalescer();
+  /** Rules' purges, at most one in flight and one queued per prefix or tag. */
+  readonly rulePurges = new CollapsedPurges();
   private readonly lookUpFn: typeof lookUp;
   private readonly fillBudget: FillBudget | undefined;
   private readonly sendTimeoutMs: number | undefined;
@@ -254,7 +257,8 @@ export class CacheEngine {
   /**
    * A rule's `invalidate` after a successful unsafe request: each prefix as a URL prefix of the
    * request's origin (`${origin}${prefix}`), each tag. Through the store's admin interface, so
-   * the invalidation fences apply and Redis replicas see it. A storage failure is logged.
+   * the invalidation fences apply and Redis replicas see it. Concurrent requests share runs
+   * (CollapsedPurges): each waits for a run that began after it. A storage failure is logged.
    */
   private async purgeForRule(
     applied: AppliedRule,
@@ -263,9 +267,13 @@ export class CacheEngine {
   ): Promise<void> {
     const admin = this.admin;
     if (admin === undefined) return;
+    const collapsed = this.rulePurges;
     const purges = [
-      ...invalidate.prefixes.map((prefix) => () => admin.purgePrefix(`${origin}${prefix}`)),
-      ...invalidate.tags.map((tag) => () => admin.purgeTag(tag)),
+      ...invalidate.prefixes.map((prefix) => {
+        const urlPrefix = `${origin}${prefix}`;
+        return () => collapsed.run(`prefix ${urlPrefix}`, () => Promise.resolve(admin.purgePrefix(urlPrefix)));
+      }),
+      ...invalidate.tags.map((tag) => () => collapsed.run(`tag ${tag}`, () => Promise.resolve(admin.purgeTag(tag)))),
     ];
     await Promise.all(
       purges.map(async (purge) => {

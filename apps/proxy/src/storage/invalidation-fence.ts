@@ -18,6 +18,11 @@ export function fenceWindowFor(responseDeadlineMs: number): number {
  * before that invalidation is refused instead (see InvalidationFence.record).
  */
 const MAX_KEY_FENCES = 100_000;
+/**
+ * Purges by prefix and tag remembered (every fill checks each of them); past it they are all
+ * replaced by one fence of everything at the newest one's time. Shared by both stores.
+ */
+export const MAX_SCOPED_FENCES = 1_000;
 
 /** What an invalidation covered: one URL's key, URLs by prefix, responses by tag, or everything. */
 export type FencedScope = { op: 'key'; key: string } | { op: 'prefix'; prefix: string } | { op: 'tag'; tag: string } | { op: 'all' };
@@ -40,6 +45,7 @@ export class InvalidationFence {
   constructor(
     private readonly windowMs = FENCE_WINDOW_MS,
     private readonly maxKeyFences = MAX_KEY_FENCES,
+    private readonly maxScopedFences = MAX_SCOPED_FENCES,
   ) {}
 
   /** Records an invalidation at `atMs` (ms since the epoch). */
@@ -63,6 +69,13 @@ export class InvalidationFence {
       const [name, oldestAtMs] = this.keys.entries().next().value as [string, number];
       this.keys.delete(name);
       this.allAt = Math.max(this.allAt, oldestAtMs);
+    }
+    // Past the bound of purge fences (a client naming a new origin or tag with each request), they
+    // become one fence of everything at the newest one's time: every fill that began before any of
+    // them is still refused — over-fencing, never under-fencing — and `covers` stays bounded work.
+    if (this.scoped.size > this.maxScopedFences) {
+      for (const recordedAt of this.scoped.values()) this.allAt = Math.max(this.allAt, recordedAt);
+      this.scoped.clear();
     }
   }
 

@@ -345,4 +345,29 @@ describe('cache rules with Redis: two replicas sharing one Redis', () => {
     expect(s.originHits('/api/orders/7')).toBe(2);
     expect(counters({ ...s, proxy: b }, 'orders-writes').invalidations).toBe(1);
   });
+
+  it('twenty concurrent matching writes cost at most two purges of Redis, each write is answered after a purge that began after it, and the entries are gone', async () => {
+    const config = { CACHE_BACKEND: 'redis', REDIS_URL: redis.url, REDIS_KEY_PREFIX: freshPrefix() };
+    const s = await start(ISSUE_EXAMPLE, {}, { config });
+    for (let i = 0; i < 5; i++) await s.get(`/api/orders/${i}`);
+    expect((await s.get('/api/orders/0')).headers['x-cache']).toBe('HIT');
+    // A spy on the real store: the first purge is held until the other nineteen writes wait on the collapse.
+    const store = s.proxy.server.store;
+    const purgePrefix = store.purgePrefix.bind(store);
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const runs = vi.spyOn(store, 'purgePrefix').mockImplementation(async (prefix) => {
+      if (runs.mock.calls.length === 1) await firstHeld;
+      return purgePrefix(prefix);
+    });
+    const writes = Array.from({ length: 20 }, () => s.get('/api/orders', { method: 'POST', body: '{}' }));
+    await vi.waitFor(() => expect(s.proxy.server.engine.rulePurges.waiting).toBe(19), { timeout: 10_000, interval: 5 });
+    releaseFirst();
+    expect((await Promise.all(writes)).map((w) => w.status)).toEqual(Array<number>(20).fill(200));
+    expect(runs).toHaveBeenCalledTimes(2);
+    expect(runs).toHaveBeenCalledWith(`${s.origin.url}/api/orders`);
+    for (let i = 0; i < 5; i++) expect((await s.get(`/api/orders/${i}`)).headers['x-cache']).toBe('MISS');
+    expect(s.originHits('/api/orders/0')).toBe(2);
+    expect(counters(s, 'orders-writes').invalidations).toBe(20);
+  });
 });

@@ -55,6 +55,27 @@ describe('InvalidationFence (RFC 9111 §4.4 for fills in flight)', () => {
     expect(fence.covers(fill({ requestTime: T0 + 2 }))).toBe(false);
   });
 
+  it('bounds its purge fences: past the limit one fence of everything replaces them, so fills that began before any of them are still refused', () => {
+    const fence = new InvalidationFence(60_000, 100_000, 3);
+    fence.record({ op: 'prefix', prefix: 'http://a.example/p/' }, T0 + 10);
+    for (let i = 0; i < 3; i++) fence.record({ op: 'prefix', prefix: `http://origin-${i}.example/` }, T0 + 20 + i);
+    // Over-fencing: a fill of another URL that began before the newest purge is refused too …
+    expect(fence.covers(fill({ url: 'http://unrelated.example/', tags: [], requestTime: T0 + 21 }))).toBe(true);
+    // … and the first purge's URL stays fenced for fills older than it.
+    expect(fence.covers(fill({ requestTime: T0 + 5 }))).toBe(true);
+    // Fills that began after the newest purge are stored.
+    expect(fence.covers(fill({ requestTime: T0 + 23 }))).toBe(false);
+  });
+
+  it('keeps 1,000 purge fences by default before over-fencing', () => {
+    const fence = new InvalidationFence();
+    for (let i = 0; i < 1_000; i++) fence.record({ op: 'tag', tag: `tag-${i}` }, T0 + 1 + i);
+    expect(fence.covers(fill({ tags: [] }))).toBe(false);
+    fence.record({ op: 'tag', tag: 'one-more' }, T0 + 2_000);
+    expect(fence.covers(fill({ tags: [] }))).toBe(true);
+    expect(fence.covers(fill({ tags: [], requestTime: T0 + 2_000 }))).toBe(false);
+  });
+
   it('covers the longest fill the deadline allows, plus a minute to store it', () => {
     expect(fenceWindowFor(300_000)).toBe(360_000);
   });

@@ -35,6 +35,21 @@ function variantKeys(variants: readonly StoredResponse[] | undefined): string[] 
 }
 
 describe('MemoryStore', () => {
+  describe('purge fences', () => {
+    it('keeps 1,000 purge fences; one more makes them one fence of everything, refusing fills that began before it and storing later ones', () => {
+      const { clock, store, entry } = setup();
+      const early = entry('https://unrelated.test/page');
+      clock.advance(1);
+      for (let i = 0; i < 1_000; i++) store.purgePrefix(`http://127.0.0.1:${10_000 + i}/api/orders`);
+      expect(store.put(early)).toBe(true);
+      const slower = entry('https://unrelated.test/other');
+      clock.advance(1);
+      store.purgeTag('one-more');
+      expect(store.put(slower)).toBe(false);
+      expect(store.put(entry('https://unrelated.test/other'))).toBe(true);
+    });
+  });
+
   describe('variants of a URL (RFC 9111 §4.1)', () => {
     it('has no variants for a key never stored', () => {
       const { store } = setup();

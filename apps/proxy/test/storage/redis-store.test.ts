@@ -201,3 +201,79 @@ describe('Redis lookups in flight', () => {
       await earlier;
     }));
 });
+
+describe('Redis purge fences (the fences hash every fill reads)', () => {
+  /** A RedisStore on a fresh prefix with the given fence settings, and a plain client to look at the hash. */
+  async function withFencedStore(
+    options: { fenceWindowMs?: number; maxScopedFences?: number },
+    test: (t: { store: RedisStore; keys: RedisKeys; clock: ReturnType<typeof manualClock>; inspector: Redis }) => Promise<void>,
+  ): Promise<void> {
+    const prefix = freshPrefix();
+    const client = createRedisClient(config(prefix));
+    const availability = new RedisAvailability(client, createSilentLogger());
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    const clock = manualClock();
+    const keys = new RedisKeys(prefix);
+    const store = new RedisStore({ client, keys, availability, clock: clock.now, logger: createSilentLogger(), ...options });
+    const inspector = new Redis(redis.port, '127.0.0.1');
+    try {
+      await test({ store, keys, clock, inspector });
+    } finally {
+      inspector.disconnect();
+      availability.close();
+      await client.quit();
+    }
+  }
+
+  it('past the bound, one fence of everything replaces the purge fences: fills that began before any purge are refused, later ones stored', () =>
+    withFencedStore({ maxScopedFences: 5 }, async ({ store, keys, clock, inspector }) => {
+      const early = storedResponse({ url: 'https://unrelated.test/page', now: clock.now() });
+      clock.advance(10);
+      for (let i = 0; i < 6; i++) {
+        await store.purgePrefix(`http://127.0.0.1:${10_000 + i}/api/orders`);
+        clock.advance(1);
+      }
+      const fields = await inspector.hgetall(keys.fences);
+      expect(fields).toEqual({ all: String(clock.now() - 1) });
+      // Over-fencing, never under-fencing: a fill of any URL that began before the purges is refused …
+      expect(await store.put(early)).toBe(false);
+      // … and one that began after the newest purge is stored.
+      const later = storedResponse({ url: 'https://unrelated.test/page', now: clock.now() });
+      expect(await store.put(later)).toBe(true);
+    }));
+
+  it('keeps 1,000 purge fences by default, and 1,001 distinct tags become one fence of everything', () =>
+    withFencedStore({}, async ({ store, keys, clock, inspector }) => {
+      for (let i = 0; i < 1_000; i++) await store.purgeTag(`tag-${i}`);
+      expect(await inspector.hlen(keys.fences)).toBe(1_000);
+      clock.advance(1);
+      await store.purgeTag('one-more');
+      expect(await inspector.hgetall(keys.fences)).toEqual({ all: String(clock.now()) });
+    }));
+
+  it('forgets each fence once it is older than the window, and the hash expires a window after the last one', () =>
+    withFencedStore({ fenceWindowMs: 1_000 }, async ({ store, keys, clock, inspector }) => {
+      await store.purgePrefix('https://a.test/');
+      clock.advance(600);
+      await store.purgeTag('b');
+      clock.advance(600);
+      await store.purgePrefix('https://c.test/');
+      expect(Object.keys(await inspector.hgetall(keys.fences)).sort()).toEqual(['p:https://c.test/', 't:b']);
+      const ttl = await inspector.pttl(keys.fences);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(1_000);
+    }));
+
+  it('a clear drops the purge fences it covers, and a fence never moves back in time', () =>
+    withFencedStore({}, async ({ store, keys, clock, inspector }) => {
+      await store.purgeTag('a');
+      clock.advance(5);
+      await store.clear();
+      expect(await inspector.hgetall(keys.fences)).toEqual({ all: String(clock.now()) });
+      clock.advance(-3); // another replica's clock, behind
+      await store.clear();
+      await store.purgeTag('a');
+      // The later clear stays, and covers the earlier purge of `a` (dropped).
+      expect(await inspector.hgetall(keys.fences)).toEqual({ all: String(clock.now() + 3) });
+    }));
+});

@@ -11,7 +11,7 @@ import {
   type StoreUsage,
   type StoredResponse,
 } from '../types.js';
-import { FENCE_WINDOW_MS, scopeApplies, scopeField, type FencedScope } from '../invalidation-fence.js';
+import { FENCE_WINDOW_MS, MAX_SCOPED_FENCES, scopeApplies, scopeField, type FencedScope } from '../invalidation-fence.js';
 import type { RedisAvailability } from './availability.js';
 import { defineFencedCommands } from './fenced-scripts.js';
 import { decodeMeta, encodeMeta, toListedMeta, toStoredResponse, type StoredMeta } from './codec.js';
@@ -27,9 +27,13 @@ export interface RedisStoreOptions {
   maxVariantsPerKey?: number;
   /** How long invalidations fence off fills in flight, in ms (see fenceWindowFor). */
   fenceWindowMs?: number;
+  /** Purge fences (by prefix and tag) kept in the fences hash before they become one of everything. */
+  maxScopedFences?: number;
 }
 
 const SCAN_COUNT = 200;
+/** Tagged URLs read and removed at once by a purge by tag. */
+const TAG_PURGE_BATCH = 200;
 
 
 /**
@@ -63,6 +67,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
   private readonly clock: Clock;
   private readonly maxVariantsPerKey: number;
   private readonly fenceWindowMs: number;
+  private readonly maxScopedFences: number;
   private entryCount: EntryCount | undefined;
   private counting: Promise<EntryCount> | undefined;
   /** Bumped by every removal, so that a walk that overlapped one is not reused. */
@@ -77,6 +82,7 @@ export class RedisStore implements CacheStore, CacheAdmin {
     this.clock = options.clock;
     this.maxVariantsPerKey = options.maxVariantsPerKey ?? 32;
     this.fenceWindowMs = options.fenceWindowMs ?? FENCE_WINDOW_MS;
+    this.maxScopedFences = options.maxScopedFences ?? MAX_SCOPED_FENCES;
     defineFencedCommands(this.client);
   }
 
@@ -183,17 +189,17 @@ export class RedisStore implements CacheStore, CacheAdmin {
 
   /**
    * Records an invalidation before it deletes anything, so that fills in flight on any replica
-   * are not stored after it (InvalidationFence); purge and clear records are pruned after the window.
+   * are not stored after it (InvalidationFence). One script (RECORD_FENCE) prunes the records
+   * older than the window and bounds the purge records, so the hash every fill reads stays small.
    */
   private async fence(scope: Exclude<FencedScope, { op: 'key' }>): Promise<void> {
-    const now = this.clock();
-    const fences = this.keys.fences;
-    await this.client.hset(fences, scopeField(scope), String(now));
-    await this.client.pexpire(fences, this.fenceWindowMs);
-    const expired = Object.entries(await this.client.hgetall(fences))
-      .filter(([, atMs]) => Number(atMs) <= now - this.fenceWindowMs)
-      .map(([field]) => field);
-    if (expired.length > 0) await this.client.hdel(fences, ...expired);
+    await this.client.recordFence(
+      this.keys.fences,
+      scopeField(scope),
+      String(this.clock()),
+      String(this.fenceWindowMs),
+      String(this.maxScopedFences),
+    );
   }
 
   delete(key: string): Promise<boolean> {
@@ -274,12 +280,17 @@ export class RedisStore implements CacheStore, CacheAdmin {
       const tagKey = this.keys.tag(tag);
       const members = await this.client.smembers(tagKey);
       const purged: RemovedCount = { urls: 0, responses: 0 };
-      for (const key of members) {
-        const redisKey = this.keys.entry(key);
-        const metas = await this.readMetas(this.client, redisKey);
-        if (metas.some((meta) => meta.tags.includes(tag)) && (await this.client.unlink(redisKey)) > 0) {
-          addRemoved(purged, { urls: 1, responses: metas.length });
-        }
+      // In batches, not one URL at a time: a tag's URLs may live on every node of a Cluster.
+      for (let i = 0; i < members.length; i += TAG_PURGE_BATCH) {
+        const removed = await Promise.all(
+          members.slice(i, i + TAG_PURGE_BATCH).map(async (key): Promise<RemovedCount> => {
+            const redisKey = this.keys.entry(key);
+            const metas = await this.readMetas(this.client, redisKey);
+            if (!metas.some((meta) => meta.tags.includes(tag)) || (await this.client.unlink(redisKey)) === 0) return { urls: 0, responses: 0 };
+            return { urls: 1, responses: metas.length };
+          }),
+        );
+        removed.reduce(addRemoved, purged);
       }
       await this.client.unlink(tagKey);
       this.forgetReads();
@@ -338,10 +349,15 @@ export class RedisStore implements CacheStore, CacheAdmin {
     return this.availability.must('purge', async () => {
       await this.fence({ op: 'prefix', prefix });
       const purged: RemovedCount = { urls: 0, responses: 0 };
-      for await (const { node, keys } of this.scanPages(this.keys.entryPattern)) {
-        const urls = await Promise.all(keys.map((k) => node.hget(k, 'u')));
-        const doomed = keys.filter((_k, i) => urls[i]?.startsWith(prefix));
-        if (doomed.length > 0) addRemoved(purged, await this.unlinkEntries(node, doomed));
+      for (const node of masters(this.client)) {
+        defineFencedCommands(node);
+        let cursor = '0';
+        do {
+          // The URLs are compared in Redis (PREFIX_PAGE): one round trip per SCAN page.
+          const [next, doomed] = await node.prefixPage(cursor, this.keys.entryPattern, String(SCAN_COUNT), prefix);
+          cursor = next;
+          if (doomed.length > 0) addRemoved(purged, await this.unlinkEntries(node, doomed));
+        } while (cursor !== '0');
       }
       this.forgetReads();
       return purged;
