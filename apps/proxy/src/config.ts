@@ -319,7 +319,6 @@ export const ConfigSchema = z
     WEBSOCKET_IDLE_TIMEOUT_MS: integer('WEBSOCKET_IDLE_TIMEOUT_MS', 60_000, 1),
     CACHE_RULES_FILE: setting('CACHE_RULES_FILE', '', optionalText, 'a file path'),
     GRAPHQL_MAX_BODY_BYTES: byteSize('GRAPHQL_MAX_BODY_BYTES', '64KiB', 0),
-    CLIENT_SEND_TIMEOUT_MS: integer('CLIENT_SEND_TIMEOUT_MS', 60_000, 1, 3_600_000),
     FILL_BUFFER_BYTES: byteSize('FILL_BUFFER_BYTES', '64MiB', 0),
   })
   .superRefine((config, ctx) => {

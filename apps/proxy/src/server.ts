@@ -171,7 +171,6 @@ export function createServer(deps: ServerDeps): ProxyServer {
     },
     observer: metrics,
     fillBudget: new FillBudget(config.FILL_BUFFER_BYTES),
-    sendTimeoutMs: config.CLIENT_SEND_TIMEOUT_MS,
     lookUp: deps.lookUp,
     rules,
     admin: store,

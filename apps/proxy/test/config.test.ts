@@ -46,7 +46,6 @@ describe('parseConfig defaults', () => {
       WARM_URLS_FILE: undefined,
       WEBSOCKET_IDLE_TIMEOUT_MS: 60_000,
       GRAPHQL_MAX_BODY_BYTES: 64 * 1024,
-      CLIENT_SEND_TIMEOUT_MS: 60_000,
       FILL_BUFFER_BYTES: 64 * 1024 * 1024,
       WORKERS: 1,
       CACHE_EXTRA_STATUSES: new Set(),

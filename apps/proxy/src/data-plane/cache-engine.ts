@@ -73,8 +73,6 @@ export interface CacheEngineOptions {
   admin?: Pick<CacheAdmin, 'purgePrefix' | 'purgeTag'> | undefined;
   /** FILL_BUFFER_BYTES: what fills may hold for slow clients, all together (see FillBudget); unbounded when absent. */
   fillBudget?: FillBudget | undefined;
-  /** CLIENT_SEND_TIMEOUT_MS: a client that takes nothing of its response for this long is disconnected. */
-  sendTimeoutMs?: number | undefined;
 }
 
 const NOT_CACHED = () =>
@@ -109,7 +107,6 @@ export class CacheEngine {
   readonly rulePurges = new CollapsedPurges();
   private readonly lookUpFn: typeof lookUp;
   private readonly fillBudget: FillBudget | undefined;
-  private readonly sendTimeoutMs: number | undefined;
 
   constructor(options: CacheEngineOptions) {
     this.stats = options.stats;
@@ -119,7 +116,6 @@ export class CacheEngine {
     this.rules = options.rules ?? FileRuleBook.open({ file: undefined, resolveUrl: (text) => new URL(text) });
     this.admin = options.admin;
     this.fillBudget = options.fillBudget;
-    this.sendTimeoutMs = options.sendTimeoutMs;
     this.lookUpFn = options.lookUp ?? lookUp;
     this.store = new GuardedStore(options.store, options.stats, options.logger);
     this.origin = new OriginExchange({ agent: options.agent, guard: options.guard, clock: options.clock, observer: options.observer });
@@ -444,7 +440,6 @@ export class CacheEngine {
       sink,
       onSettled: settle,
       fillBudget: this.fillBudget,
-      sendTimeoutMs: this.sendTimeoutMs,
     });
   }
 }

@@ -27,8 +27,6 @@ export interface OriginResponseOptions {
   onSettled: () => void;
   /** FILL_BUFFER_BYTES: what all fills together may hold for slow clients (see FillBudget). */
   fillBudget?: FillBudget | undefined;
-  /** CLIENT_SEND_TIMEOUT_MS: a client that takes no byte of its response for this long is disconnected. */
-  sendTimeoutMs?: number | undefined;
 }
 
 /**
@@ -117,44 +115,22 @@ export class OriginResponse {
   pipeTo(res: ServerResponse, extraHeaders: readonly string[] = []): Promise<void> {
     res.writeHead(this.status, extraHeaders.length > 0 ? this.headers.concat(extraHeaders) : this.headers);
     const { body } = this;
-    const { fillBudget, sendTimeoutMs } = this.options;
+    const { fillBudget } = this.options;
     return new Promise((resolve) => {
       let done = false;
       /** What this response holds of the fill budget: bytes written to `res` the client has not taken. */
       let charged = 0;
-      let stall: NodeJS.Timeout | undefined;
-      let bytesAtStall = 0;
-      const sentBytes = (): number => res.socket?.bytesWritten ?? 0;
-      // nginx's send_timeout: a client that takes nothing for sendTimeoutMs is cut; one that
-      // makes progress, however slowly, is not.
-      const watchStall = (): void => {
-        if (sendTimeoutMs === undefined || stall !== undefined) return;
-        bytesAtStall = sentBytes();
-        stall = setTimeout(function check() {
-          if (sentBytes() > bytesAtStall) {
-            bytesAtStall = sentBytes();
-            stall = setTimeout(check, sendTimeoutMs);
-            stall.unref();
-            return;
-          }
-          stop(new Error(`the client took nothing of its response for CLIENT_SEND_TIMEOUT_MS (${sendTimeoutMs} ms)`));
-        }, sendTimeoutMs);
-        stall.unref();
-      };
       const release = (): void => {
         if (charged !== 0) fillBudget?.recharge(charged, 0);
         charged = 0;
       };
       const resume = (): void => {
-        if (stall !== undefined) clearTimeout(stall);
-        stall = undefined;
         release();
         body.resume();
       };
       const stop = (error: Error): void => {
         if (done) return;
         done = true;
-        if (stall !== undefined) clearTimeout(stall);
         release();
         res.off('drain', resume);
         this.abandonStoring();
@@ -167,7 +143,6 @@ export class OriginResponse {
         data: (chunk) => {
           this.collect(chunk);
           if (res.write(chunk)) return;
-          watchStall();
           if (!res.listeners('drain').includes(resume)) res.once('drain', resume);
           if (this.chunks !== undefined) {
             // Storing: read on at the origin's pace while the fill budget allows.
@@ -190,7 +165,6 @@ export class OriginResponse {
       res.once('close', () => {
         if (res.writableFinished) {
           done = true;
-          if (stall !== undefined) clearTimeout(stall);
           release();
           resolve();
         } else {
