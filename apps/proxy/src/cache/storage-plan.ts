@@ -90,6 +90,12 @@ export interface FreshnessInput {
    * keeps only the lifetime it states (see isSharedOnlyThroughRevalidation).
    */
   readonly requestHeaders?: HeaderMap | undefined;
+  /**
+   * Re-planning a stored response (a 304, a HEAD): whether the request it was stored for carried
+   * credentials is not known, so a response that relies on must-revalidate alone is treated as
+   * if it did — another client's validation must not give it back a heuristic or rule lifetime.
+   */
+  readonly storedForUnknownRequest?: boolean | undefined;
 }
 
 /**
@@ -123,7 +129,10 @@ function freshnessFrom(
   });
   const ttl = input.rule?.ttl;
   let lifetimeSec = ttl === undefined ? determined.lifetimeSec : ruleLifetimeSec(ttl, determined);
-  if (isSharedOnlyThroughRevalidation(input.requestHeaders, input.headers, directives)) {
+  const credentialShared = input.storedForUnknownRequest
+    ? directives.has('must-revalidate') && !directives.has('public') && !directives.has('s-maxage')
+    : isSharedOnlyThroughRevalidation(input.requestHeaders, input.headers, directives);
+  if (credentialShared) {
     // Only the origin's stated lifetime (capped by a rule's max), never a heuristic or a rule's
     // default, override or min: else one user's response would be reused for another.
     lifetimeSec = STATED_LIFETIME.has(determined.source) ? determined.lifetimeSec : 0;

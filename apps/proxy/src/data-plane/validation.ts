@@ -138,6 +138,7 @@ export class Validation {
         responseTime: result.responseTime,
         rule,
         requestHeaders,
+        storedForUnknownRequest: true,
       },
       this.options.policy,
     );

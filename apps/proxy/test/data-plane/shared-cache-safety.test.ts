@@ -237,6 +237,18 @@ describe.each(MODES)('a cache that is safe to share (%s)', (mode: Mode) => {
       }
     });
 
+    it("does not get a heuristic lifetime back from another client's HEAD or 304: Bob still reaches the origin", async () => {
+      const lastModified = new Date(Date.now() - 86_400_000).toUTCString();
+      const c = await start((req, res, body) =>
+        answer(res, 200, { 'cache-control': 'must-revalidate', etag: '"v1"', 'last-modified': lastModified }, { user: req.headers.authorization ?? 'guest', ...echo(req, body) }),
+      );
+      await c.fetch('/mrh', { headers: { authorization: 'Bearer alice' } });
+      await c.fetch('/mrh', { method: 'HEAD' });
+      const victim = await c.fetch('/mrh', { headers: { authorization: 'Bearer bob' } });
+      expect(victim.json<{ user: string }>().user).toBe('Bearer bob');
+      expect(c.originHits('/mrh')).toBe(3);
+    });
+
     it('still reuses it while the lifetime the origin stated lasts (max-age=60, must-revalidate), as §3.5 allows', async () => {
       const c = await start(personalWith('max-age=60, must-revalidate'));
       await c.fetch('/granted', { headers: { authorization: 'Bearer alice' } });
