@@ -1,4 +1,5 @@
 import { RuleTestInputSchema, type RulesReloadResult, type RulesState, type RuleTestInput, type RuleTestResult } from '@caching-proxy/shared';
+import { BoundedMap } from '../bounded-map.js';
 import { entryKeyFor } from '../cache/cache-key.js';
 import { isCacheableMethod } from '../cache/lookup.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -24,7 +25,15 @@ export class RulesFileError extends Error {
 interface Loaded {
   readonly rules: readonly Rule[];
   readonly loadedAtSec: number | null;
+  /**
+   * Applied rules by method and target URL (null: no rule matches), so that a hot URL is matched,
+   * normalised and hashed once per load rather than on every hit. Bounded, oldest dropped first;
+   * a reload starts a new one.
+   */
+  readonly applied: BoundedMap<string, AppliedRule | null>;
 }
+
+const APPLIED_MEMO_CAPACITY = 4096;
 
 export interface RuleBookOptions {
   /** CACHE_RULES_FILE; undefined: no rules (an empty book with the same API). */
@@ -80,8 +89,9 @@ export class FileRuleBook implements RuleBook {
   }
 
   private compile(file: CacheRulesFile | undefined): Loaded {
-    if (file === undefined) return { rules: [], loadedAtSec: null };
-    return { rules: file.rules.map((rule, index) => new Rule(index, rule)), loadedAtSec: this.clock() / 1000 };
+    const applied = new BoundedMap<string, AppliedRule | null>(APPLIED_MEMO_CAPACITY);
+    if (file === undefined) return { rules: [], loadedAtSec: null, applied };
+    return { rules: file.rules.map((rule, index) => new Rule(index, rule)), loadedAtSec: this.clock() / 1000, applied };
   }
 
   /** The active compiled rules, in file order. */
@@ -90,15 +100,25 @@ export class FileRuleBook implements RuleBook {
   }
 
   apply(input: RuleMatchInput): AppliedRule | undefined {
-    const { rules } = this.loaded;
-    for (let i = 0; i < rules.length; i++) {
-      const rule = rules[i]!;
+    const { rules, applied } = this.loaded;
+    if (rules.length === 0) return undefined;
+    const memoKey = `${input.method} ${input.url.href}`;
+    let found = applied.get(memoKey);
+    if (found === undefined) {
+      found = this.firstMatch(rules, input);
+      applied.set(memoKey, found);
+    }
+    found?.rule.count('requests');
+    return found ?? undefined;
+  }
+
+  private firstMatch(rules: readonly Rule[], input: RuleMatchInput): AppliedRule | null {
+    for (const rule of rules) {
       if (!rule.matches(input)) continue;
-      rule.count('requests');
       const url = normalizedUrl(rule, input.url);
       return { rule, url, key: url === input.url && input.key !== undefined ? input.key : entryKeyFor(url) };
     }
-    return undefined;
+    return null;
   }
 
   state(): RulesState {

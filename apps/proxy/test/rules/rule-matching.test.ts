@@ -3,6 +3,7 @@ import { CacheRulesFileSchema, type CacheRulesFile } from '@caching-proxy/shared
 import { compilePathGlob } from '../../src/rules/path-glob.js';
 import { FileRuleBook } from '../../src/rules/rule-book.js';
 import { parseTargetUrl } from '../../src/data-plane/target.js';
+import { entryKeyFor } from '../../src/cache/cache-key.js';
 
 function book(rules: unknown[]): FileRuleBook {
   const file: CacheRulesFile = CacheRulesFileSchema.parse({ rules });
@@ -105,9 +106,19 @@ describe('applied keys', () => {
   it('reuses the caller’s key when the rule leaves the URL unchanged, and computes the normalised URL’s otherwise', () => {
     const rules = book([{ name: 'search', key: { ignoreQuery: ['utm_*'] } }]);
     const url = new URL('http://h/s?q=1');
-    expect(rules.apply({ method: 'GET', url, key: 'known-key' })!.key).toBe('known-key');
-    expect(rules.apply({ method: 'GET', url: new URL('http://h/s?q=1&utm_a=1'), key: 'stale-key' })!.key).toBe(
-      rules.apply({ method: 'GET', url })!.key,
-    );
+    const key = entryKeyFor(url);
+    expect(rules.apply({ method: 'GET', url, key })!.key).toBe(key);
+    expect(rules.apply({ method: 'GET', url: new URL('http://h/s?q=1&utm_a=1'), key: entryKeyFor(new URL('http://h/s?q=1&utm_a=1')) })!.key).toBe(key);
+  });
+
+  it('matches a URL once per load but counts every request it applies to', () => {
+    const rules = book([{ name: 'search', match: { path: '/s*' }, key: { ignoreQuery: ['utm_*'] } }]);
+    const first = rules.apply({ method: 'GET', url: new URL('http://h/s?q=1&utm_a=1') })!;
+    const again = rules.apply({ method: 'GET', url: new URL('http://h/s?q=1&utm_a=1') })!;
+    expect(again.url).toBe(first.url);
+    expect(again.url.href).toBe('http://h/s?q=1');
+    expect(rules.apply({ method: 'GET', url: new URL('http://h/other') })).toBeUndefined();
+    expect(rules.apply({ method: 'GET', url: new URL('http://h/other') })).toBeUndefined();
+    expect(rules.state().rules[0]!.counters.requests).toBe(2);
   });
 });
