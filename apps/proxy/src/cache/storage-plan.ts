@@ -162,7 +162,7 @@ function freshnessFrom(
     staleWhileRevalidateSec,
     staleIfErrorSec,
     hasValidators,
-    tags: input.rule?.tags?.length ? [...new Set([...responseTags(input.headers), ...input.rule.tags])] : responseTags(input.headers),
+    tags: responseTags(input.headers, input.rule?.tags),
   };
 }
 

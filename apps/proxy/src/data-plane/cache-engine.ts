@@ -6,7 +6,7 @@ import { invalidationTargets, isUnsafeMethod } from '../cache/invalidation.js';
 import { isCacheableRequest, lookUp, type CacheLookup, type LookupRequest } from '../cache/lookup.js';
 import type { RequestDirectives } from '../cache/request-directives.js';
 import { planStorage, type CachePolicySettings } from '../cache/storage-plan.js';
-import { captureVaryValues } from '../cache/vary.js';
+import { captureVaryValues, parseVary } from '../cache/vary.js';
 import type { Clock } from '../clock.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -213,7 +213,7 @@ export class CacheEngine {
       return this.serve(request, responder, answer.entry, 'stale', { fwd: 'stale', fwdStatus: answer.fwdStatus, detail: 'stale-if-error' });
     }
     let { result } = answer;
-    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.headers, request.rule?.rule);
+    if (request.method === 'HEAD' && stored && result.response.statusCode === 200) this.validation.freshenFromHead(stored, result, request.rule?.rule);
     let bodyNotStored: string | undefined;
     if (request.cacheablePost === true) {
       try {
@@ -449,9 +449,9 @@ const EMPTY_BODY = Buffer.alloc(0);
 /** Response header fields with `names` joined to Vary (a `Vary: *` stays as it is). */
 function withVaryNames(headers: HeaderMap, names: readonly string[]): HeaderMap {
   const vary = headerValue(headers, 'vary');
-  const listed = new Set((vary ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== ''));
-  if (listed.has('*')) return headers;
-  const missing = names.filter((name) => !listed.has(name));
+  const listed = parseVary(vary);
+  if (listed === '*') return headers;
+  const missing = names.filter((name) => !listed.includes(name));
   if (missing.length === 0) return headers;
   return { ...headers, vary: vary === undefined || vary.trim() === '' ? missing.join(', ') : `${vary}, ${missing.join(', ')}` };
 }

@@ -81,7 +81,7 @@ export class Validation {
           validators = undefined;
           continue;
         }
-        const refreshed = this.freshen(stored, update, result, request.rule?.rule, request.headers);
+        const refreshed = this.freshen(stored, update, result, request.rule?.rule);
         if (refreshed === undefined) return { kind: 'refreshed', entry: stored, stored: false };
         await this.options.store.put(refreshed);
         return { kind: 'refreshed', entry: refreshed, stored: true };
@@ -98,9 +98,8 @@ export class Validation {
    * §4.3.5: a 200 to HEAD freshens the stored GET response when it describes the same
    * representation (same entity tag, or same Last-Modified without entity tags, and the same
    * Content-Length when it has one); otherwise the stored response is no longer usable.
-   * `requestHeaders`: the HEAD request's fields.
    */
-  freshenFromHead(stored: StoredResponse, result: OriginResult, requestHeaders: HeaderMap, rule?: StorageRule): void {
+  freshenFromHead(stored: StoredResponse, result: OriginResult, rule?: StorageRule): void {
     const headers = result.response.headers as HeaderMap;
     const storedHeaders = headerListToMap(stored.headers);
     const etag = headerValue(headers, 'etag');
@@ -116,7 +115,7 @@ export class Validation {
       void this.options.store.invalidate(new URL(stored.url));
       return;
     }
-    const refreshed = this.freshen(stored, headers, result, rule, requestHeaders);
+    const refreshed = this.freshen(stored, headers, result, rule);
     if (refreshed) void this.options.store.put(refreshed);
   }
 
@@ -126,7 +125,6 @@ export class Validation {
     update: HeaderMap,
     result: OriginResult,
     rule: StorageRule | undefined,
-    requestHeaders: HeaderMap,
   ): StoredResponse | undefined {
     const headers = freshenHeaders(stored.headers, forwardableResponseHeaders(update, NOT_FRESHENED_FIELDS));
     const freshness = planFreshness(
@@ -137,7 +135,7 @@ export class Validation {
         requestTime: result.requestTime,
         responseTime: result.responseTime,
         rule,
-        requestHeaders,
+        // Whether the request it was stored for had credentials is not known here.
         storedForUnknownRequest: true,
       },
       this.options.policy,

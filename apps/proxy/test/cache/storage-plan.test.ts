@@ -227,3 +227,23 @@ describe('planStorage for a response shared only because it must be revalidated 
     expect(lifetime({ 'cache-control': 's-maxage=5' }, alice, { ttl: { overrideSec: 90 } })).toBe(90);
   });
 });
+
+describe('planFreshness of a stored response re-planned after a 304 or HEAD (storedForUnknownRequest)', () => {
+  const refreshed = (cc: string, rule?: Partial<StoragePlanInput>['rule']) =>
+    planFreshness(
+      { status: 200, headers: { date: DATE, 'cache-control': cc, etag: '"v1"' }, receivedHeaders: { date: DATE }, requestTime: T0, responseTime: T0, rule, storedForUnknownRequest: true },
+      SETTINGS,
+    )?.lifetimeSec;
+
+  it('treats must-revalidate without public or s-maxage as shared through revalidation only: no heuristic, no rule default or override', () => {
+    expect(refreshed('must-revalidate')).toBe(0);
+    expect(refreshed('must-revalidate', { ttl: { defaultSec: 60, overrideSec: 90 } })).toBe(0);
+    expect(refreshed('max-age=30, must-revalidate')).toBe(30);
+  });
+
+  it('leaves other responses to the usual rules', () => {
+    expect(refreshed('')).toBe(300);
+    expect(refreshed('public, must-revalidate', { ttl: { defaultSec: 60 } })).toBe(60);
+  });
+});
+

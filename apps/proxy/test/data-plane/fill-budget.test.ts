@@ -77,4 +77,14 @@ describe('fills and slow clients: the fill budget (FILL_BUFFER_BYTES)', () => {
     for (let i = 0; i < 32; i++) body.push(CHUNK);
     expect(control.calls).not.toContain('pause');
   });
+
+  it('gives every byte back to the budget when the client goes away, so later fills read ahead again', async () => {
+    const budget = new FillBudget(64 * 1024 * 1024);
+    const { body, relayed } = await relayToStalledClient({ budget });
+    for (let i = 0; i < 32; i++) body.push(CHUNK);
+    expect(budget.held).toBeGreaterThan(0);
+    client!.destroy();
+    await relayed();
+    expect(budget.held).toBe(0);
+  });
 });
