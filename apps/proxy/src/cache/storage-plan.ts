@@ -215,7 +215,7 @@ export interface StoragePlanInput extends FreshnessInput {
 }
 
 /** Why a response is not stored (reported in Cache-Status `detail`). */
-export type NotStoredBecause = NotStoredReason | 'request-no-store' | 'ttl-zero' | 'too-large' | 'stale-on-arrival';
+export type NotStoredBecause = NotStoredReason | 'request-no-store' | 'ttl-zero' | 'too-large' | 'stale-on-arrival' | 'close-delimited';
 
 export type StoragePlan =
   | { readonly store: false; readonly reason: NotStoredBecause }
@@ -248,6 +248,11 @@ export function planStorage(input: StoragePlanInput, settings: CachePolicySettin
   if (input.overrideTtlSec === 0) return { store: false, reason: 'ttl-zero' };
   const declaredLength = headerValue(headers, 'content-length');
   if (declaredLength !== undefined && Number(declaredLength) > settings.maxObjectBytes) return { store: false, reason: 'too-large' };
+  // RFC 9112 §6.3 (8): a body delimited only by the origin closing the connection cannot be told
+  // from one cut short by a reset (undici ends both alike), so it is relayed, never stored.
+  if (declaredLength === undefined && !isChunked(headers) && input.status !== 204 && input.status !== 304) {
+    return { store: false, reason: 'close-delimited' };
+  }
   const freshness = freshnessFrom(input, directives, useExpires, settings);
   if (freshness === undefined) return { store: false, reason: 'stale-on-arrival' };
   return { store: true, freshness, varyNames: varyNames as string[] };
@@ -258,4 +263,9 @@ function storedStatuses(configured: ReadonlySet<number> | undefined, rule: Reado
   if (rule === undefined || rule.size === 0) return configured;
   if (configured === undefined || configured.size === 0) return rule;
   return new Set([...configured, ...rule]);
+}
+
+/** Whether a response's body is framed by the chunked transfer coding (RFC 9112 §7.1). */
+function isChunked(headers: HeaderMap): boolean {
+  return /(^|,)\s*chunked\s*$/i.test(headerValue(headers, 'transfer-encoding') ?? '');
 }

@@ -19,8 +19,9 @@ function plan(headers: HeaderMap, overrides: Partial<StoragePlanInput> = {}, set
       requestHeaders: {},
       requestDirectives: NO_REQUEST_DIRECTIVES,
       status: 200,
-      headers: { date: DATE, ...headers },
-      receivedHeaders: { date: DATE, ...headers },
+      // A framed body (Content-Length): close-delimited ones are never stored.
+      headers: { date: DATE, 'content-length': '5', ...headers },
+      receivedHeaders: { date: DATE, 'content-length': '5', ...headers },
       requestTime: T0,
       responseTime: T0,
       ...overrides,
@@ -123,6 +124,18 @@ describe('planStorage: whether a response is stored (RFC 9111 §3)', () => {
       const result = plan({ 'cache-control': cacheControl });
       expect(result.store && result.freshness.mustRevalidate).toBe(true);
     }
+  });
+});
+
+describe('planStorage: a body delimited by the connection closing (RFC 9112 §6.3)', () => {
+  it('is not stored (a reset cannot be told from the end), while Content-Length and chunked bodies are', () => {
+    const closeDelimited = planStorage(
+      { method: 'GET', requestHeaders: {}, requestDirectives: NO_REQUEST_DIRECTIVES, status: 200, headers: { date: DATE, 'cache-control': 'max-age=600' }, receivedHeaders: { date: DATE }, requestTime: T0, responseTime: T0 },
+      SETTINGS,
+    );
+    expect(closeDelimited).toEqual({ store: false, reason: 'close-delimited' });
+    expect(plan({ 'cache-control': 'max-age=600' }).store).toBe(true);
+    expect(plan({ 'cache-control': 'max-age=600', 'content-length': undefined, 'transfer-encoding': 'chunked' }).store).toBe(true);
   });
 });
 
